@@ -1,0 +1,58 @@
+"""The `scenariosim` command line: each command is a thin call into a subpackage.
+
+Errors the user can fix (`ScenarioSimError`) print one line and exit with code 2;
+`-v` adds the traceback. Anything else is a bug and raises.
+"""
+
+import logging
+import traceback
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from scenariosim.cli import models as models_cli
+from scenariosim.errors import ScenarioSimError
+
+USER_ERROR_EXIT = 2
+
+
+class UserError(click.ClickException):
+    exit_code = USER_ERROR_EXIT
+
+
+class _ErrorReportingGroup(TyperGroup):
+    """Turns a ScenarioSimError raised anywhere below into one message and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ScenarioSimError as e:
+            if ctx.meta.get("scenariosim.verbose"):
+                traceback.print_exc()
+            raise UserError(str(e)) from e
+
+
+app = typer.Typer(
+    cls=_ErrorReportingGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    help="Generate grounded synthetic social-media datasets for the fictional country Atropia.",
+    pretty_exceptions_enable=False,
+)
+app.add_typer(models_cli.app, name="models")
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log details and tracebacks."),
+) -> None:
+    ctx.meta["scenariosim.verbose"] = verbose
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+
+
+def main() -> None:
+    app()

