@@ -7,8 +7,9 @@ Errors the user can fix (`ScenarioSimError`) print one line and exit with code 2
 import logging
 import traceback
 
-import click
 import typer
+from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from scenariosim.cli import models as models_cli
@@ -17,20 +18,17 @@ from scenariosim.errors import ScenarioSimError
 USER_ERROR_EXIT = 2
 
 
-class UserError(click.ClickException):
-    exit_code = USER_ERROR_EXIT
-
-
 class _ErrorReportingGroup(TyperGroup):
     """Turns a ScenarioSimError raised anywhere below into one message and exit code 2."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
         except ScenarioSimError as e:
             if ctx.meta.get("scenariosim.verbose"):
                 traceback.print_exc()
-            raise UserError(str(e)) from e
+            Console(stderr=True).print(f"[bold red]Error:[/] {escape(str(e))}")
+            raise typer.Exit(USER_ERROR_EXIT) from e
 
 
 app = typer.Typer(

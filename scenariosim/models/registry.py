@@ -77,7 +77,9 @@ def parse_spec(spec: str) -> ModelSpec:
     """Split `backend:name`; the backend must be registered."""
     backend, _, name = spec.strip().partition(":")
     if not backend:
-        raise ConfigError(f"empty model spec {spec!r}: use 'local' or e.g. 'gemini:gemini-2.5-flash'")
+        raise ConfigError(
+            f"empty model spec {spec!r}: use 'local' or e.g. 'gemini:gemini-2.5-flash'"
+        )
     return ModelSpec(backend=backend.lower(), name=name.strip())
 
 

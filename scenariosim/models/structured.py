@@ -28,7 +28,11 @@ class StructuredOutputMixin:
 
         def with_raw(message: AIMessage) -> dict[str, Any]:
             try:
-                return {"raw": message, "parsed": parse_structured(schema, message), "parsing_error": None}
+                return {
+                    "raw": message,
+                    "parsed": parse_structured(schema, message),
+                    "parsing_error": None,
+                }
             except ValidationError as e:
                 return {"raw": message, "parsed": None, "parsing_error": e}
 

@@ -1,0 +1,63 @@
+"""`scenariosim models check`: load a backend and run one structured call through it."""
+
+import time
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from scenariosim.errors import ModelError
+from scenariosim.models.registry import ChatOptions, make_chat_model, make_embeddings
+from scenariosim.settings import Settings
+
+
+class CheckReply(BaseModel):
+    """A tiny schema with a bounded string and an enum, like the agents' schemas."""
+
+    summary: str = Field(max_length=200, description="One sentence about the topic.")
+    mood: Literal["calm", "angry", "hopeful", "worried"]
+
+
+class ChatCheck(BaseModel):
+    spec: str
+    load_s: float
+    call_s: float
+    output_tokens: int
+    tokens_per_s: float
+    reply: CheckReply
+
+
+class EmbeddingCheck(BaseModel):
+    spec: str
+    load_s: float
+    dimensions: int
+
+
+CHECK_PROMPT = "In one sentence, how do people in a small town feel about a fuel price rise?"
+
+
+def check_chat_model(spec: str, settings: Settings) -> ChatCheck:
+    started = time.perf_counter()
+    model = make_chat_model(spec, settings, ChatOptions(seed=0, max_tokens=96))
+    loaded = time.perf_counter()
+    result = model.with_structured_output(CheckReply, include_raw=True).invoke(CHECK_PROMPT)
+    done = time.perf_counter()
+    if result["parsed"] is None:
+        raise ModelError(
+            f"{spec} did not return valid structured output: {result['parsing_error']}"
+        )
+    usage = result["raw"].usage_metadata or {}
+    tokens = int(usage.get("output_tokens", 0))
+    return ChatCheck(
+        spec=spec,
+        load_s=loaded - started,
+        call_s=done - loaded,
+        output_tokens=tokens,
+        tokens_per_s=tokens / (done - loaded) if done > loaded else 0.0,
+        reply=result["parsed"],
+    )
+
+
+def check_embeddings(spec: str, settings: Settings) -> EmbeddingCheck:
+    started = time.perf_counter()
+    vector = make_embeddings(spec, settings).embed_query(CHECK_PROMPT)
+    return EmbeddingCheck(spec=spec, load_s=time.perf_counter() - started, dimensions=len(vector))

@@ -1,0 +1,66 @@
+"""`gemini:<model>` chat and embeddings through langchain-google-genai.
+
+Built only when a key is set (GOOGLE_API_KEY or GEMINI_API_KEY); every chat model gets a
+client-side rate limiter and bounded retries. `settings.gemini_base_url` points the client
+at a proxy or a local stand-in through the library's documented `base_url` option.
+"""
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+from langchain_core.rate_limiters import InMemoryRateLimiter
+
+from scenariosim.errors import ConfigError, NeedsKeyError
+from scenariosim.models.registry import (
+    ChatOptions,
+    ModelSpec,
+    register_chat_backend,
+    register_embedding_backend,
+)
+from scenariosim.settings import Settings
+
+DEFAULT_EMBEDDING_MODEL = "gemini-embedding-001"
+
+
+def _require_key(settings: Settings, spec: ModelSpec) -> None:
+    if settings.google_api_key is None:
+        raise NeedsKeyError(
+            f"'{spec}' needs a Gemini API key: set GOOGLE_API_KEY (or GEMINI_API_KEY), "
+            "or use --model local"
+        )
+    if not spec.name:
+        raise ConfigError("a Gemini spec names its model, e.g. 'gemini:gemini-2.5-flash'")
+
+
+@register_chat_backend("gemini")
+def make_gemini_chat(spec: ModelSpec, settings: Settings, options: ChatOptions) -> BaseChatModel:
+    _require_key(settings, spec)
+    from langchain_google_genai import ChatGoogleGenerativeAI
+
+    limiter = InMemoryRateLimiter(
+        requests_per_second=settings.gemini_requests_per_second,
+        check_every_n_seconds=0.05,
+        max_bucket_size=1,
+    )
+    return ChatGoogleGenerativeAI(
+        model=spec.name,
+        google_api_key=settings.google_api_key,
+        base_url=settings.gemini_base_url,
+        temperature=options.temperature,
+        max_output_tokens=options.max_tokens,
+        seed=options.seed,
+        max_retries=4,
+        timeout=settings.request_timeout_s,
+        rate_limiter=limiter,
+    )
+
+
+@register_embedding_backend("gemini")
+def make_gemini_embeddings(spec: ModelSpec, settings: Settings) -> Embeddings:
+    _require_key(settings, ModelSpec(spec.backend, spec.name or DEFAULT_EMBEDDING_MODEL))
+    from langchain_google_genai import GoogleGenerativeAIEmbeddings
+
+    return GoogleGenerativeAIEmbeddings(
+        model=spec.name or DEFAULT_EMBEDDING_MODEL,
+        google_api_key=settings.google_api_key,
+        base_url=settings.gemini_base_url,
+    )

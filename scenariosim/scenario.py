@@ -1,0 +1,194 @@
+"""The scenario file: what a run simulates, as a pydantic model that YAML files load into.
+
+Unknown keys and bad values are errors naming the key and its line in the file.
+`Scenario(...)` builds the same thing from Python.
+"""
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from scenariosim.errors import ConfigError
+
+PACKAGE_DATA = Path(__file__).parent / "data"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WorldConfig(_Strict):
+    """Where the knowledge comes from; `None` means the shipped Atropia corpus."""
+
+    corpus: Path | None = Field(None, description="Folder or file of documents to ground agents.")
+    gazetteer: Path | None = Field(None, description="Gazetteer YAML of the world's entities.")
+
+
+class PersonaSelection(_Strict):
+    """Who takes part: a seeded, weighted sample of census people."""
+
+    n: int = Field(3, ge=1, le=10_000, description="How many personas to sample.")
+    where: str | None = Field(
+        None, description="Filter expression over census columns, e.g. `age >= 18 and cell == 1`."
+    )
+    census: Path | None = Field(None, description="Census folder or file; default: shipped sample.")
+    households: bool = Field(False, description="Sample whole households instead of people.")
+    min_age: int = Field(16, ge=0, le=100, description="Youngest person who posts.")
+
+
+class RetrievalConfig(_Strict):
+    k: int = Field(4, ge=1, le=20, description="Chunks given to an agent.")
+    mmr: bool = Field(True, description="Diversify chunks with maximal marginal relevance.")
+    fetch_k: int = Field(16, ge=1, le=200, description="Candidates MMR chooses from.")
+    lambda_mult: float = Field(0.6, ge=0, le=1, description="MMR: 1 = relevance, 0 = diversity.")
+
+
+class PhaseFilters(_Strict):
+    """Restrict what agents can retrieve in a phase (e.g. only news published so far)."""
+
+    outlets: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+class Phase(_Strict):
+    id: str = Field(description="Short slug, unique in the scenario.")
+    date: dt.date = Field(description="Date the phase takes place.")
+    title: str = Field(min_length=1, max_length=120)
+    event: str = Field(min_length=1, max_length=1000, description="What happened, in prose.")
+    query: str | None = Field(None, description="Retrieval query; default: the event text.")
+    filters: PhaseFilters = Field(default_factory=PhaseFilters)
+    posts: int = Field(2, ge=0, le=10_000, description="Posts to aim for.")
+    comments: int = Field(2, ge=0, le=10_000, description="Comments to aim for.")
+    images: int = Field(1, ge=0, le=10_000, description="Image prompts to aim for.")
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", value):
+            raise ValueError("use lowercase letters, digits, '-' or '_' (at most 40)")
+        return value
+
+    @property
+    def retrieval_query(self) -> str:
+        return self.query or self.event
+
+
+class ModelsConfig(_Strict):
+    agent: str = Field("local", description="Chat model spec for persona agents.")
+    critic: str = Field("local", description="Chat model spec for the critic.")
+    images: str = Field("local", description="Image backend spec.")
+    temperature: float = Field(0.8, ge=0, le=2)
+    max_tokens: int = Field(320, ge=16, le=4096, description="Output budget per call.")
+
+
+class CriticConfig(_Strict):
+    threshold: float = Field(3.0, ge=1, le=5, description="Score below which a draft is revised.")
+    max_revisions: int = Field(1, ge=0, le=5, description="Revisions before a draft is rejected.")
+    reject_below: float = Field(1.5, ge=1, le=5, description="Score that rejects outright.")
+
+
+class Scenario(_Strict):
+    name: str = Field(min_length=1, max_length=80)
+    description: str = ""
+    seed: int = Field(0, ge=0)
+    world: WorldConfig = Field(default_factory=WorldConfig)
+    personas: PersonaSelection = Field(default_factory=PersonaSelection)
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    models: ModelsConfig = Field(default_factory=ModelsConfig)
+    critic: CriticConfig = Field(default_factory=CriticConfig)
+    concurrency: int = Field(4, ge=1, le=256, description="Agent tasks in flight at once.")
+    phases: list[Phase] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_phase_ids(self) -> "Scenario":
+        seen: set[str] = set()
+        for phase in self.phases:
+            if phase.id in seen:
+                raise ValueError(f"phase id '{phase.id}' is used twice")
+            seen.add(phase.id)
+        return self
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "scenario"
+
+
+def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
+    """Map each key path in a YAML document to its 1-based line, for error messages."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, key.value)
+            lines[child] = key.start_mark.line + 1
+            lines.update({k: v for k, v in _line_index(value, child).items() if k != child})
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines.update(_line_index(item, (*path, i)))
+    return lines
+
+
+def _describe(error: ValidationError, lines: dict[tuple[Any, ...], int], source: str) -> str:
+    first = error.errors()[0]
+    loc = tuple(first["loc"])
+    key = ".".join(str(p) for p in loc) or "(top level)"
+    line = next((lines[loc[:i]] for i in range(len(loc), -1, -1) if loc[:i] in lines), None)
+    where = f"{source}, line {line}" if line else source
+    if first["type"] == "extra_forbidden":
+        return (
+            f"{where}: unknown key '{key}'. Remove it or check its spelling (see docs/scenario.md)."
+        )
+    return f"{where}: '{key}': {first['msg']}. Fix the value (see docs/scenario.md)."
+
+
+def parse_scenario(text: str, source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
+    """Parse YAML text into a Scenario; relative paths are taken from `base_dir`."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{source}, line {mark.line + 1}" if mark else source
+        problem = getattr(e, "problem", None) or str(e)
+        raise ConfigError(f"{where}: not valid YAML ({problem}). Fix the syntax.") from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{source}: a scenario is a YAML mapping with at least 'name' and 'phases'."
+        )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(_describe(e, _line_index(node) if node else {}, source)) from None
+    return _resolve_paths(scenario, base_dir) if base_dir else scenario
+
+
+def _resolve_paths(scenario: Scenario, base_dir: Path) -> Scenario:
+    def resolve(p: Path | None) -> Path | None:
+        return p if p is None or p.is_absolute() else (base_dir / p).resolve()
+
+    world = scenario.world.model_copy(
+        update={
+            "corpus": resolve(scenario.world.corpus),
+            "gazetteer": resolve(scenario.world.gazetteer),
+        }
+    )
+    personas = scenario.personas.model_copy(update={"census": resolve(scenario.personas.census)})
+    return scenario.model_copy(update={"world": world, "personas": personas})
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read a scenario file; every problem is one `ConfigError` naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"scenario file not found: {path}. Check the path (examples: scenarios/)."
+        ) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot be read as UTF-8 text ({e}).") from None
+    return parse_scenario(text, source=str(path), base_dir=path.parent)

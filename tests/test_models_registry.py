@@ -1,0 +1,49 @@
+import pytest
+from langchain_core.rate_limiters import InMemoryRateLimiter
+
+from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
+from scenariosim.models import ChatOptions, make_chat_model, parse_spec
+from scenariosim.settings import load_settings
+
+
+def test_spec_splits_backend_and_model_name() -> None:
+    spec = parse_spec("gemini:gemini-2.5-flash")
+    assert (spec.backend, spec.name) == ("gemini", "gemini-2.5-flash")
+    assert str(parse_spec("local")) == "local"
+
+
+def test_unknown_backend_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match=r"unknown chat model spec 'gpt9:x'.*gemini.*local"):
+        make_chat_model("gpt9:x")
+
+
+def test_gemini_without_key_says_which_variable_to_set() -> None:
+    with pytest.raises(NeedsKeyError, match="GOOGLE_API_KEY"):
+        make_chat_model("gemini:gemini-2.5-flash")
+
+
+def test_gemini_with_key_gets_a_rate_limiter_and_the_key_stays_secret() -> None:
+    settings = load_settings(google_api_key="fake-key-123", gemini_requests_per_second=2.0)
+    model = make_chat_model("gemini:gemini-2.5-flash", settings, ChatOptions(seed=3))
+    assert isinstance(model.rate_limiter, InMemoryRateLimiter)
+    assert model.rate_limiter.requests_per_second == 2.0
+    assert model.model.endswith("gemini-2.5-flash")
+    assert "fake-key-123" not in repr(model)
+
+
+def test_gemini_spec_must_name_a_model() -> None:
+    settings = load_settings(google_api_key="fake-key-123")
+    with pytest.raises(ConfigError, match="names its model"):
+        make_chat_model("gemini", settings)
+
+
+def test_ollama_points_at_its_openai_compatible_endpoint() -> None:
+    settings = load_settings(ollama_base_url="http://127.0.0.1:9999/v1")
+    model = make_chat_model("ollama:llama3.2", settings)
+    assert model.openai_api_base == "http://127.0.0.1:9999/v1"
+    assert model.model_name == "llama3.2"
+
+
+def test_missing_gguf_file_is_a_model_error(tmp_path) -> None:
+    with pytest.raises(ModelError, match="GGUF file not found"):
+        make_chat_model(f"local:{tmp_path / 'missing.gguf'}")
