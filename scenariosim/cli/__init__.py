@@ -13,6 +13,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from scenariosim.cli import models as models_cli
+from scenariosim.cli.run import run as run_command
 from scenariosim.errors import ScenarioSimError
 
 USER_ERROR_EXIT = 2
@@ -39,6 +40,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(models_cli.app, name="models")
+app.command("run")(run_command)
 
 
 @app.callback()

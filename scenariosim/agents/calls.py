@@ -1,0 +1,138 @@
+"""One structured model call with bounded retries, and the record of how it went.
+
+Every agent goes through `call_structured`, so retries, the call cache and the figures the
+traces report (latency, tokens, attempts, errors) are handled in one place.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage
+from pydantic import BaseModel, ValidationError
+
+from scenariosim.errors import ModelError
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class CallCache(Protocol):
+    def get(self, key: dict[str, Any]) -> dict[str, Any] | None: ...
+    def put(self, key: dict[str, Any], value: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class AgentModel:
+    """A chat model as agents use it: its spec (for provenance and cache keys) and the model."""
+
+    spec: str
+    chat: BaseChatModel
+    cache: CallCache | None = None
+    max_attempts: int = 3
+    backoff_s: float = 0.5
+
+
+def _recoverable_errors() -> tuple[type[BaseException], ...]:
+    """Errors worth retrying: timeouts, connection trouble, and the backends' API errors."""
+    errors: list[type[BaseException]] = [TimeoutError, ConnectionError, ModelError]
+    try:
+        from langchain_google_genai.chat_models import ChatGoogleGenerativeAIError
+
+        errors.append(ChatGoogleGenerativeAIError)
+    except ImportError:
+        pass
+    try:
+        import openai
+
+        errors.append(openai.APIError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+RECOVERABLE = _recoverable_errors()
+
+
+@dataclass
+class CallRecord:
+    """What the traces keep of one structured call (all attempts)."""
+
+    spec: str
+    schema: str
+    seed: int
+    messages: list[dict[str, str]]
+    raw: str = ""
+    error: str | None = None
+    attempts: int = 0
+    latency_s: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached: bool = False
+    retries: list[str] = field(default_factory=list)
+
+    def as_trace(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def call_structured(
+    model: AgentModel,
+    messages: list[tuple[str, str]],
+    schema: type[T],
+    seed: int,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[T | None, CallRecord]:
+    """Ask for `schema`; retry bad output with a new seed and errors with backoff.
+
+    Returns the parsed object (None when every attempt failed) and the call's record.
+    """
+    record = CallRecord(
+        spec=model.spec,
+        schema=schema.__name__,
+        seed=seed,
+        messages=[{"role": role, "content": text} for role, text in messages],
+    )
+    runnable = model.chat.with_structured_output(schema, include_raw=True)
+    started = time.perf_counter()
+    for attempt in range(model.max_attempts):
+        record.attempts = attempt + 1
+        attempt_seed = seed + 7919 * attempt
+        key = {
+            "spec": model.spec,
+            "messages": record.messages,
+            "schema": schema.__name__,
+            "json_schema": schema.model_json_schema(),
+            "seed": attempt_seed,
+        }
+        cached = model.cache.get(key) if model.cache else None
+        if cached is not None:
+            record.cached = True
+            raw_text, usage = cached["raw"], cached["usage"]
+        else:
+            try:
+                result = runnable.invoke(messages, seed=attempt_seed)
+            except RECOVERABLE as e:
+                record.retries.append(f"{type(e).__name__}: {e}"[:300])
+                record.error = record.retries[-1]
+                if attempt + 1 < model.max_attempts:
+                    sleep(model.backoff_s * 2**attempt)
+                continue
+            raw: AIMessage = result["raw"]
+            raw_text, usage = raw.text, dict(raw.usage_metadata or {})
+            if model.cache:
+                model.cache.put(key, {"raw": raw_text, "usage": usage})
+        record.raw = raw_text
+        record.input_tokens += int(usage.get("input_tokens", 0))
+        record.output_tokens += int(usage.get("output_tokens", 0))
+        try:
+            parsed = schema.model_validate_json(raw_text)
+        except ValidationError as e:
+            record.retries.append(f"invalid output: {e.errors()[0]['msg']}"[:300])
+            record.error = record.retries[-1]
+            continue
+        record.error = None
+        record.latency_s = time.perf_counter() - started
+        return parsed, record
+    record.latency_s = time.perf_counter() - started
+    return None, record

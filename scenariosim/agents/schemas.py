@@ -1,0 +1,118 @@
+"""What agents take and return. Lengths and enums are bounded so that grammar-constrained
+decoding on a small model still yields objects the dataset can use."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scenariosim.labels import Emotion, Stance
+
+
+class PersonaCard(BaseModel):
+    """The persona as agents see it: a description in words plus the facts checks need."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    age: int
+    sex: Literal["male", "female"]
+    province: str
+    occupation: str
+    description: str
+
+
+class ContextChunk(BaseModel):
+    """One retrieved news chunk, numbered for the agent by its position."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    outlet: str
+    date: str
+    text: str
+
+
+class PhaseBrief(BaseModel):
+    id: str
+    date: str
+    title: str
+    event: str
+
+
+class ThreadItem(BaseModel):
+    author: str
+    text: str
+
+
+class PostDraft(BaseModel):
+    text: str = Field(min_length=1, max_length=280)
+    hashtags: list[str] = Field(default_factory=list, max_length=3)
+    stance: Stance
+    emotion: Emotion
+    sources: list[int] = Field(default_factory=list, max_length=6)
+
+
+class CommentDraft(BaseModel):
+    text: str = Field(min_length=1, max_length=240)
+    stance: Stance
+    emotion: Emotion
+    sources: list[int] = Field(default_factory=list, max_length=6)
+
+
+class ImagePromptDraft(BaseModel):
+    scene: str = Field(min_length=1, max_length=300)
+    sign_text: str = Field("", max_length=40)
+    sign: bool
+    photo: bool
+    fire: bool
+    police: bool
+    children: bool
+    group_20: bool
+    group_100: bool
+    flag: bool
+    night: bool
+    shouting: bool
+    violence: float = Field(ge=0, le=1)
+
+
+Draft = PostDraft | CommentDraft | ImagePromptDraft
+
+
+class RubricScores(BaseModel):
+    """The LLM half of the critic."""
+
+    groundedness: int = Field(ge=1, le=5)
+    persona_fit: int = Field(ge=1, le=5)
+    world_consistency: int = Field(ge=1, le=5)
+    safety: int = Field(ge=1, le=5)
+    reasons: str = Field("", max_length=300)
+
+
+class CheckResults(BaseModel):
+    """The deterministic half of the critic: what the text says that nothing supports."""
+
+    unsupported_entities: list[str] = Field(default_factory=list)
+    unsupported_numbers: list[str] = Field(default_factory=list)
+    real_world_names: list[str] = Field(default_factory=list)
+    persona_contradictions: list[str] = Field(default_factory=list)
+    label_mismatches: list[str] = Field(default_factory=list)
+    sentence_support: list[float] = Field(
+        default_factory=list, description="Per sentence: max cosine similarity to a chunk."
+    )
+
+    @property
+    def grounding(self) -> float:
+        return min(self.sentence_support) if self.sentence_support else 0.0
+
+
+Verdict = Literal["accept", "revise", "reject"]
+
+
+class Critique(BaseModel):
+    verdict: Verdict
+    score: float = Field(ge=1, le=5)
+    reasons: list[str]
+    checks: CheckResults
+    rubric: RubricScores | None = None
+    rubric_error: str | None = None

@@ -1,0 +1,44 @@
+"""What every node gets through LangGraph's runtime context: frozen per run, never in state."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from langchain_core.embeddings import Embeddings
+
+from scenariosim.agents.calls import AgentModel
+from scenariosim.agents.schemas import ContextChunk, PersonaCard
+from scenariosim.outputs.jsonl import JsonlWriter
+from scenariosim.outputs.traces import TraceWriter
+from scenariosim.scenario import Phase, Scenario
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A persona as the graph needs it: the card agents see plus what planning uses."""
+
+    card: PersonaCard
+    hid: str
+    idno: int
+    region: str
+    district: str
+    posting_propensity: float
+    stance_prior: float  # -1 (against protest) .. 1 (for protest)
+
+
+Retrieve = Callable[[str, Phase, Actor | None], list[ContextChunk]]
+
+
+@dataclass(frozen=True)
+class RunContext:
+    scenario: Scenario
+    run_id: str
+    actors: dict[str, Actor]
+    retrieve: Retrieve
+    known_names: frozenset[str]
+    embeddings: Embeddings
+    agent_model: AgentModel
+    critic_model: AgentModel
+    records: JsonlWriter
+    failures: JsonlWriter
+    traces: TraceWriter
+    on_artifact: Callable[[str, str], None]  # (kind, status) for progress display

@@ -1,0 +1,1 @@
+"""One module per step; the node, its function and its file share a name."""

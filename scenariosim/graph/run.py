@@ -1,0 +1,198 @@
+"""Running a scenario: resolve it, build the context, drive the graph, write the dataset.
+
+`run_scenario(scenario)` starts a run; `resume_run(run_id)` continues a killed one from its
+last checkpoint (thread id = run id) with exactly the scenario it was started with.
+"""
+
+import datetime as dt
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from langgraph.checkpoint.sqlite import SqliteSaver
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from scenariosim.agents.calls import AgentModel
+from scenariosim.errors import ConfigError
+from scenariosim.graph.build import build_graph, recursion_limit
+from scenariosim.graph.context import RunContext
+from scenariosim.graph.world import World, open_world
+from scenariosim.models import ChatOptions, make_chat_model, make_embeddings
+from scenariosim.models.cache import SqliteCallCache
+from scenariosim.outputs.dataset import atomic_write_text, write_dataset
+from scenariosim.outputs.jsonl import JsonlWriter
+from scenariosim.outputs.traces import TraceWriter
+from scenariosim.scenario import Scenario
+from scenariosim.settings import Settings, load_settings
+
+RESOLVED_FILE = "scenario.resolved.yaml"
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    run_dir: Path
+    dataset_dir: Path
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def new_run_id(scenario: Scenario) -> str:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return f"{scenario.slug}-s{scenario.seed}-{stamp}"
+
+
+def _agent_model(
+    spec: str, scenario: Scenario, settings: Settings, cache: SqliteCallCache | None
+) -> AgentModel:
+    options = ChatOptions(
+        seed=scenario.seed,
+        temperature=scenario.models.temperature,
+        max_tokens=scenario.models.max_tokens,
+    )
+    return AgentModel(spec=spec, chat=make_chat_model(spec, settings, options), cache=cache)
+
+
+def _write_resolved(run_dir: Path, run_id: str, scenario: Scenario, world: World) -> None:
+    resolved: dict[str, Any] = {
+        "run_id": run_id,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "scenario": scenario.model_dump(mode="json"),
+        "resolved": {
+            "corpus_fingerprint": world.corpus_fingerprint,
+            "embedding_model": world.embedding_model,
+            "agent_model": scenario.models.agent,
+            "critic_model": scenario.models.critic,
+            "persona_ids": sorted(world.actors),
+        },
+    }
+    atomic_write_text(run_dir / RESOLVED_FILE, yaml.safe_dump(resolved, sort_keys=False))
+
+
+def read_resolved(run_dir: Path) -> Scenario:
+    path = run_dir / RESOLVED_FILE
+    if not path.exists():
+        raise ConfigError(f"{run_dir} is not a run folder (no {RESOLVED_FILE}); check the run id.")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Scenario.model_validate(data["scenario"])
+
+
+def _progress_bar(scenario: Scenario, quiet: bool) -> tuple[Progress, Callable[[str, str], None]]:
+    total = sum(p.posts + p.comments + p.images for p in scenario.phases)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=quiet,
+        transient=False,
+    )
+    task = progress.add_task("artifacts", total=total)
+    seen: Counter[str] = Counter()
+
+    def on_artifact(kind: str, status: str) -> None:
+        seen[status] += 1
+        progress.update(
+            task,
+            advance=1,
+            description=f"artifacts (accepted {seen['accepted']}, rejected {seen['rejected']}, failed {seen['failed']})",
+        )
+
+    return progress, on_artifact
+
+
+def _execute(
+    scenario: Scenario,
+    run_id: str,
+    run_dir: Path,
+    settings: Settings,
+    resume: bool,
+    use_cache: bool,
+    quiet: bool,
+) -> RunResult:
+    world = open_world(scenario, settings)  # checks every input file before loading a model
+    if not resume:
+        _write_resolved(run_dir, run_id, scenario, world)
+    cache = SqliteCallCache(settings.cache_dir / "llm-calls.sqlite") if use_cache else None
+    embeddings = make_embeddings(settings.embedding_model, settings)
+    traces = TraceWriter(run_dir / "traces.jsonl", run_id)
+    progress, on_artifact = _progress_bar(scenario, quiet)
+    context = RunContext(
+        scenario=scenario,
+        run_id=run_id,
+        actors=world.actors,
+        retrieve=world.retrieve,
+        known_names=world.known_names,
+        embeddings=embeddings,
+        agent_model=_agent_model(scenario.models.agent, scenario, settings, cache),
+        critic_model=_agent_model(scenario.models.critic, scenario, settings, cache),
+        records=JsonlWriter(run_dir / "records.jsonl"),
+        failures=JsonlWriter(run_dir / "rejected.jsonl"),
+        traces=traces,
+        on_artifact=on_artifact,
+    )
+    config = {
+        "configurable": {"thread_id": run_id},
+        "recursion_limit": recursion_limit(len(scenario.phases)),
+        "max_concurrency": scenario.concurrency,
+    }
+    traces.write("run", status="resumed" if resume else "started", phases=len(scenario.phases))
+    connection = sqlite3.connect(run_dir / "checkpoints.sqlite", check_same_thread=False)
+    try:
+        graph = build_graph(SqliteSaver(connection))
+        with progress:
+            final = graph.invoke(
+                None if resume else {"phase_index": 0, "feed": [], "outcomes": []},
+                config,
+                context=context,
+            )
+    finally:
+        connection.close()
+        if cache:
+            traces.write("cache", hits=cache.hits, misses=cache.misses)
+            cache.close()
+    counts = Counter(f"{o['kind']}:{o['status']}" for o in final.get("outcomes", []))
+    traces.write("run", status="finished", counts=dict(counts))
+    dataset_dir = write_dataset(run_dir, world.persona_rows)
+    return RunResult(run_id=run_id, run_dir=run_dir, dataset_dir=dataset_dir, counts=dict(counts))
+
+
+def run_scenario(
+    scenario: Scenario,
+    settings: Settings | None = None,
+    out_dir: Path | None = None,
+    run_id: str | None = None,
+    use_cache: bool = True,
+    quiet: bool = True,
+) -> RunResult:
+    """Run `scenario` from the start into `<out_dir>/<run_id>/`."""
+    settings = settings or load_settings()
+    run_id = run_id or new_run_id(scenario)
+    run_dir = (out_dir or settings.output_dir) / run_id
+    if run_dir.exists() and any(run_dir.iterdir()):
+        raise ConfigError(
+            f"{run_dir} already exists: resume it with --resume {run_id} or pick another id."
+        )
+    run_dir.mkdir(parents=True, exist_ok=True)
+    return _execute(scenario, run_id, run_dir, settings, False, use_cache, quiet)
+
+
+def resume_run(
+    run_id: str,
+    settings: Settings | None = None,
+    out_dir: Path | None = None,
+    use_cache: bool = True,
+    quiet: bool = True,
+) -> RunResult:
+    """Continue a run from its last checkpoint with the scenario it was started with."""
+    settings = settings or load_settings()
+    run_dir = (out_dir or settings.output_dir) / run_id
+    if not run_dir.is_dir():
+        raise ConfigError(
+            f"no run '{run_id}' in {run_dir.parent}: check the id (ls {run_dir.parent})."
+        )
+    scenario = read_resolved(run_dir)
+    return _execute(scenario, run_id, run_dir, settings, True, use_cache, quiet)

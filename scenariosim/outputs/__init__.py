@@ -1,0 +1,1 @@
+"""Outputs: dataset records, crash-safe JSONL streams, traces, and the final dataset files."""
