@@ -1,0 +1,80 @@
+from pathlib import Path
+
+import pytest
+
+from scenariosim.errors import ConfigError
+from scenariosim.scenario import Phase, Scenario, load_scenario, parse_scenario
+
+REPO = Path(__file__).resolve().parents[1]
+
+MINIMAL = """\
+name: Test
+phases:
+  - id: one
+    date: 2026-08-15
+    title: Prices rise
+    event: Diesel rose.
+"""
+
+
+def test_every_shipped_scenario_loads() -> None:
+    files = sorted((REPO / "scenarios").glob("*.yaml"))
+    assert len(files) >= 3
+    for path in files:
+        assert load_scenario(path).phases
+
+
+def test_minimal_scenario_gets_defaults() -> None:
+    scenario = parse_scenario(MINIMAL)
+    assert scenario.seed == 0
+    assert scenario.models.agent == "local"
+    assert scenario.phases[0].retrieval_query == "Diesel rose."
+
+
+def test_unknown_key_is_named_with_its_line() -> None:
+    text = MINIMAL.replace("    title:", "    titel: x\n    title:")
+    with pytest.raises(ConfigError, match=r"line 5: unknown key 'phases\.0\.titel'"):
+        parse_scenario(text)
+
+
+def test_bad_value_is_named_with_its_line() -> None:
+    text = MINIMAL + "    posts: -3\n"
+    with pytest.raises(
+        ConfigError, match=r"line 7: 'phases\.0\.posts'.*greater than or equal to 0"
+    ):
+        parse_scenario(text)
+
+
+def test_yaml_syntax_error_names_the_line() -> None:
+    with pytest.raises(ConfigError, match=r"line \d+: not valid YAML"):
+        parse_scenario("name: [unclosed\nphases: []\n")
+
+
+def test_empty_phase_list_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="phases"):
+        parse_scenario("name: Test\nphases: []\n")
+
+
+def test_duplicate_phase_ids_are_an_error() -> None:
+    text = MINIMAL + MINIMAL.split("phases:\n")[1]
+    with pytest.raises(ConfigError, match="used twice"):
+        parse_scenario(text)
+
+
+def test_missing_file_says_where_examples_are(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="scenarios/"):
+        load_scenario(tmp_path / "nope.yaml")
+
+
+def test_relative_paths_are_taken_from_the_scenario_folder(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(MINIMAL + "world:\n  corpus: my-news\n")
+    assert load_scenario(path).world.corpus == tmp_path / "my-news"
+
+
+def test_the_same_scenario_can_be_built_in_python() -> None:
+    built = Scenario(
+        name="Test",
+        phases=[Phase(id="one", date="2026-08-15", title="Prices rise", event="Diesel rose.")],
+    )
+    assert built == parse_scenario(MINIMAL)
