@@ -4,7 +4,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from fakes import SchemaAnsweringChatModel
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -12,6 +11,7 @@ from scenariosim.agents.calls import AgentModel
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import Actor, RunContext
+from scenariosim.models.fake import SchemaAnsweringChatModel
 from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario
