@@ -50,16 +50,16 @@ class RetrievalConfig(_Strict):
 class PhaseFilters(_Strict):
     """Restrict what agents can retrieve in a phase (e.g. only news published so far)."""
 
-    outlets: list[str] = Field(default_factory=list)
-    topics: list[str] = Field(default_factory=list)
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    outlets: list[str] = Field(default_factory=list, description="Only these outlets.")
+    topics: list[str] = Field(default_factory=list, description="Only articles with a topic here.")
+    date_from: dt.date | None = Field(None, description="Only news published on or after.")
+    date_to: dt.date | None = Field(None, description="Only news published on or before.")
 
 
 class Phase(_Strict):
     id: str = Field(description="Short slug, unique in the scenario.")
     date: dt.date = Field(description="Date the phase takes place.")
-    title: str = Field(min_length=1, max_length=120)
+    title: str = Field(min_length=1, max_length=120, description="Short headline of the phase.")
     event: str = Field(min_length=1, max_length=1000, description="What happened, in prose.")
     query: str | None = Field(None, description="Retrieval query; default: the event text.")
     filters: PhaseFilters = Field(default_factory=PhaseFilters)
@@ -94,16 +94,16 @@ class CriticConfig(_Strict):
 
 
 class Scenario(_Strict):
-    name: str = Field(min_length=1, max_length=80)
-    description: str = ""
-    seed: int = Field(0, ge=0)
+    name: str = Field(min_length=1, max_length=80, description="Shown in reports and run ids.")
+    description: str = Field("", description="What the scenario simulates, for the dataset card.")
+    seed: int = Field(0, ge=0, description="Fixes personas, activation, and model sampling.")
     world: WorldConfig = Field(default_factory=WorldConfig)
     personas: PersonaSelection = Field(default_factory=PersonaSelection)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     models: ModelsConfig = Field(default_factory=ModelsConfig)
     critic: CriticConfig = Field(default_factory=CriticConfig)
     concurrency: int = Field(4, ge=1, le=256, description="Agent tasks in flight at once.")
-    phases: list[Phase] = Field(min_length=1)
+    phases: list[Phase] = Field(min_length=1, description="Run in order; see phases[].")
 
     @model_validator(mode="after")
     def _unique_phase_ids(self) -> "Scenario":
@@ -192,3 +192,59 @@ def load_scenario(path: Path) -> Scenario:
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot be read as UTF-8 text ({e}).") from None
     return parse_scenario(text, source=str(path), base_dir=path.parent)
+
+
+def reference_markdown() -> str:
+    """The scenario file reference (docs/scenario.md), generated from the models above."""
+    sections = [
+        ("Scenario (top level)", Scenario),
+        ("world", WorldConfig),
+        ("personas", PersonaSelection),
+        ("retrieval", RetrievalConfig),
+        ("models", ModelsConfig),
+        ("critic", CriticConfig),
+        ("phases[]", Phase),
+        ("phases[].filters", PhaseFilters),
+    ]
+    out = [
+        "# Scenario file reference",
+        "",
+        "Generated from `scenariosim/scenario.py` by `make docs`; a test keeps it in step.",
+        "Unknown keys are errors. Examples: `scenarios/*.yaml`.",
+        "",
+    ]
+    for title, model in sections:
+        out += [
+            f"## {title}",
+            "",
+            "| key | type | default | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
+        for name, field in model.model_fields.items():
+            annotation = getattr(field.annotation, "__name__", None) or str(field.annotation)
+            for prefix in ("typing.", "datetime.", "pathlib."):
+                annotation = annotation.replace(prefix, "")
+            annotation = annotation.replace("|", "or")
+            if field.is_required():
+                default = "required"
+            elif field.default_factory is not None:
+                default = "see section" if isinstance(field.default_factory, type) else "[]"
+            else:
+                default = f"`{field.default}`"
+            bounds = [
+                f"{label} {getattr(m, attr)}"
+                for m in field.metadata
+                for attr, label in (
+                    ("ge", ">="),
+                    ("le", "<="),
+                    ("min_length", "min length"),
+                    ("max_length", "max length"),
+                )
+                if getattr(m, attr, None) is not None
+            ]
+            meaning = (field.description or "").replace("|", "\\|")
+            if bounds:
+                meaning = f"{meaning} ({', '.join(bounds)})".strip()
+            out.append(f"| `{name}` | {annotation} | {default} | {meaning} |")
+        out.append("")
+    return "\n".join(out)

@@ -78,3 +78,10 @@ def test_the_same_scenario_can_be_built_in_python() -> None:
         phases=[Phase(id="one", date="2026-08-15", title="Prices rise", event="Diesel rose.")],
     )
     assert built == parse_scenario(MINIMAL)
+
+
+def test_scenario_reference_in_docs_matches_the_model() -> None:
+    from scenariosim.scenario import reference_markdown
+
+    shipped = (REPO / "docs" / "scenario.md").read_text(encoding="utf-8")
+    assert shipped.strip() == reference_markdown().strip(), "run `make docs`"
