@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: install
-	$(BIN)/scenariosim models check
+	$(BIN)/scenariosim run scenarios/demo.yaml
 
 test: install
 	$(BIN)/ruff check .
