@@ -1,0 +1,3 @@
+from scenariosim.cli import main
+
+main()
