@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from scenariosim.cli import models as models_cli
 from scenariosim.cli.run import run as run_command
+from scenariosim.cli.trace import trace as trace_command
 from scenariosim.errors import ScenarioSimError
 
 USER_ERROR_EXIT = 2
@@ -41,6 +42,7 @@ app = typer.Typer(
 )
 app.add_typer(models_cli.app, name="models")
 app.command("run")(run_command)
+app.command("trace")(trace_command)
 
 
 @app.callback()
