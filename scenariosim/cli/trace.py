@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Column, Table
 
@@ -32,16 +33,18 @@ def trace(
         f"outcomes {dict(sorted(summary.outcomes.items()))}"
     )
     table = Table(
-        Column("node", overflow="fold"),
+        Column("node", no_wrap=True),
         "step",
         "calls",
         "cached",
-        "tokens in",
-        "tokens out",
+        "tok in",
+        "tok out",
         "retries",
-        "failures",
+        "fails",
         "p50 s",
         "p95 s",
+        box=box.SIMPLE,
+        title="model calls",
     )
     for n in summary.nodes:
         table.add_row(
