@@ -81,3 +81,7 @@ def test_group_100_implies_group_20_and_sign_text_implies_sign() -> None:
     problems = image_label_mismatches(_image(group_100=True, group_20=False, sign=False))
     assert "group_100 is true but group_20 is false" in problems
     assert "sign must be true exactly when there is sign_text" in problems
+
+
+def test_source_citations_are_not_numbers() -> None:
+    assert unsupported_numbers("Diesel is 1.30 now [1], see [2, 3].", SUPPORT) == []

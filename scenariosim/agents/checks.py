@@ -78,9 +78,13 @@ def unsupported_entities(text: str, support: str, known_names: Iterable[str]) ->
     return sorted(set(missing))
 
 
+_CITATION = re.compile(r"\[\d+(?:,\s*\d+)*\]")
+
+
 def unsupported_numbers(text: str, support: str) -> list[str]:
+    """Numbers absent from the support text; source citations like [1] do not count."""
     available = set(_NUMBER.findall(support))
-    return sorted({n for n in _NUMBER.findall(text) if n not in available})
+    return sorted({n for n in _NUMBER.findall(_CITATION.sub(" ", text)) if n not in available})
 
 
 def leaked_real_names(text: str, names: Iterable[str] | None = None) -> list[str]:

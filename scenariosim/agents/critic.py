@@ -1,7 +1,9 @@
 """The critic: deterministic checks plus an LLM rubric, combined into a verdict.
 
 The checks are what keep a small model honest; the rubric adds judgement a bigger model
-can give. The score is the mean of the two halves on a 1-5 scale. A rubric the model could
+can give. The score is the mean of the two halves on a 1-5 scale. A draft with an invented name or
+number, a real-world name or a contradiction of its persona is never accepted, whatever
+its score: it is revised or rejected. A rubric the model could
 not produce leaves the checks alone to decide, capped below the threshold, so the draft is
 revised rather than accepted unchecked.
 """
@@ -25,7 +27,8 @@ from scenariosim.agents.schemas import (
     RubricScores,
 )
 
-GROUNDING_FLOOR = 0.25  # below this max-cosine, a sentence is not about any chunk
+GROUNDING_FLOOR = 0.25
+CRITIC_CHUNK_CHARS = 300  # the rubric sees the gist; the checks see every chunk in full  # below this max-cosine, a sentence is not about any chunk
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,16 @@ def check_score(checks: CheckResults) -> tuple[float, list[str]]:
     return max(1.0, score), reasons
 
 
+def blocks_acceptance(checks: CheckResults) -> bool:
+    """Inventions a dataset about a fictional world cannot publish, whatever the rubric says."""
+    return bool(
+        checks.real_world_names
+        or checks.unsupported_entities
+        or checks.persona_contradictions
+        or checks.unsupported_numbers
+    )
+
+
 def describe_checks(checks: CheckResults) -> str:
     lines = [
         f"names not found in the news or the world: {checks.unsupported_entities or 'none'}",
@@ -92,8 +105,11 @@ def critique_draft(
     seed: int,
     policy: CriticPolicy,
     extra_support: str = "",
-) -> tuple[Critique, CallRecord]:
-    """Score `draft` against exactly the context its author was given."""
+) -> tuple[Critique, CallRecord | None]:
+    """Score `draft` against exactly the context its author was given.
+
+    The rubric call is skipped (call record None) when the checks already block acceptance.
+    """
     text = draft_text(draft)
     given = [persona.description, persona.name, event, extra_support]
     given += [f"{c.title} {c.outlet} {c.date} {c.text}" for c in chunks]
@@ -108,10 +124,14 @@ def critique_draft(
         image=draft if isinstance(draft, ImagePromptDraft) else None,
     )
     deterministic, reasons = check_score(checks)
+    if blocks_acceptance(checks):
+        # The checks already rule the draft out; the rubric could not change the verdict.
+        score = min(deterministic, policy.threshold - 0.5)
+        return _critique(score, reasons, checks, None, None, policy), None
     prompt = render_prompt(
         "critique_draft",
         persona=as_data(persona.description),
-        context=format_context(chunks),
+        context=format_context(chunks, chars=CRITIC_CHUNK_CHARS),
         kind=type(draft).__name__,
         draft=as_data(draft.model_dump_json()),
         checks=describe_checks(checks),
@@ -122,22 +142,28 @@ def critique_draft(
     if rubric is None:
         score = min(deterministic, policy.threshold - 0.5)
         reasons.append("the critic model gave no usable rubric")
-        rubric_error = call.error
-    else:
-        llm = (
-            rubric.groundedness + rubric.persona_fit + rubric.world_consistency + rubric.safety
-        ) / 4
-        score = (deterministic + llm) / 2
-        if rubric.reasons:
-            reasons.append(rubric.reasons)
-        rubric_error = None
+        return _critique(score, reasons, checks, None, call.error, policy), call
+    llm = (rubric.groundedness + rubric.persona_fit + rubric.world_consistency + rubric.safety) / 4
+    if rubric.reasons:
+        reasons.append(rubric.reasons)
+    return _critique((deterministic + llm) / 2, reasons, checks, rubric, None, policy), call
+
+
+def _critique(
+    score: float,
+    reasons: list[str],
+    checks: CheckResults,
+    rubric: RubricScores | None,
+    rubric_error: str | None,
+    policy: CriticPolicy,
+) -> Critique:
     if score < policy.reject_below:
         verdict = "reject"
-    elif score < policy.threshold:
+    elif score < policy.threshold or blocks_acceptance(checks):
         verdict = "revise"
     else:
         verdict = "accept"
-    critique = Critique(
+    return Critique(
         verdict=verdict,
         score=round(max(1.0, min(5.0, score)), 3),
         reasons=reasons,
@@ -145,4 +171,3 @@ def critique_draft(
         rubric=rubric,
         rubric_error=rubric_error,
     )
-    return critique, call

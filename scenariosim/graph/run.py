@@ -21,7 +21,7 @@ from scenariosim.errors import ConfigError
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.world import World, open_world
-from scenariosim.models import ChatOptions, make_chat_model, make_embeddings
+from scenariosim.models import ChatOptions, make_chat_model
 from scenariosim.models.cache import SqliteCallCache
 from scenariosim.outputs.dataset import atomic_write_text, write_dataset
 from scenariosim.outputs.jsonl import JsonlWriter
@@ -117,7 +117,6 @@ def _execute(
     if not resume:
         _write_resolved(run_dir, run_id, scenario, world)
     cache = SqliteCallCache(settings.cache_dir / "llm-calls.sqlite") if use_cache else None
-    embeddings = make_embeddings(settings.embedding_model, settings)
     traces = TraceWriter(run_dir / "traces.jsonl", run_id)
     progress, on_artifact = _progress_bar(scenario, quiet)
     context = RunContext(
@@ -126,7 +125,7 @@ def _execute(
         actors=world.actors,
         retrieve=world.retrieve,
         known_names=world.known_names,
-        embeddings=embeddings,
+        embeddings=world.embeddings,
         agent_model=_agent_model(scenario.models.agent, scenario, settings, cache),
         critic_model=_agent_model(scenario.models.critic, scenario, settings, cache),
         records=JsonlWriter(run_dir / "records.jsonl"),

@@ -1,17 +1,29 @@
 """The run's world: personas from the census, a retriever over the corpus, the gazetteer.
 
 This is the one place the graph meets the personas and knowledge packages; everything
-downstream sees `Actor`s, a `retrieve` function and a set of known names.
+downstream sees `Actor`s, a `retrieve` function and a set of known names. Every input
+file is checked here, before any chat model is loaded.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from scenariosim.agents.schemas import ContextChunk
+from langchain_core.embeddings import Embeddings
+
+from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.context import Actor, Retrieve
-from scenariosim.scenario import Scenario
+from scenariosim.knowledge.documents import read_corpus
+from scenariosim.knowledge.gazetteer import load_gazetteer
+from scenariosim.knowledge.store import CorpusStore, IngestReport, RetrievalFilter
+from scenariosim.models import make_embeddings, parse_spec
+from scenariosim.personas.enrich import Persona, enrich
+from scenariosim.personas.load import load_census
+from scenariosim.personas.sample import sample_people
+from scenariosim.scenario import Phase, Scenario
 from scenariosim.settings import Settings
+
+SHIPPED_CORPUS = Path(__file__).parents[1] / "data" / "corpus" / "articles"
 
 
 @dataclass(frozen=True)
@@ -20,12 +32,101 @@ class World:
     persona_rows: list[dict[str, Any]]
     retrieve: Retrieve
     known_names: frozenset[str]
-    corpus_fingerprint: str
+    embeddings: Embeddings
     embedding_model: str
+    corpus_fingerprint: str
+    ingest: IngestReport
+
+
+def actor_for(persona: Persona) -> Actor:
+    card = PersonaCard(
+        id=persona.id,
+        name=persona.name,
+        age=persona.age,
+        sex="female" if persona.sex == "Female" else "male",
+        province=persona.province,
+        occupation=persona.occupation,
+        description=persona.describe(),
+    )
+    return Actor(
+        card=card,
+        hid=persona.hid,
+        idno=persona.idno,
+        region=persona.region,
+        district=persona.district,
+        posting_propensity=persona.traits.posting_propensity,
+        stance_prior=persona.traits.protest_stance,
+    )
+
+
+def persona_row(persona: Persona) -> dict[str, Any]:
+    row = persona.model_dump(exclude={"traits"})
+    row.update(persona.traits.model_dump())
+    row["assets"] = ", ".join(persona.assets)
+    row["description"] = persona.describe()
+    return row
 
 
 def open_world(scenario: Scenario, settings: Settings) -> World:
-    raise NotImplementedError
+    corpus_dir = scenario.world.corpus or SHIPPED_CORPUS
+    gazetteer = load_gazetteer(scenario.world.gazetteer)
+    docs, problems = read_corpus(corpus_dir)
+    census = load_census(scenario.personas.census)
+    rows = sample_people(
+        census,
+        scenario.personas.n,
+        where=scenario.personas.where,
+        seed=scenario.seed,
+        min_age=scenario.personas.min_age,
+        households=scenario.personas.households,
+    )
+    personas = enrich(rows.to_dict("records"), scenario.seed, gazetteer.provinces_by_region())
 
+    embedding_spec = settings.embedding_model
+    embeddings = make_embeddings(embedding_spec, settings)
+    store = CorpusStore.open(
+        settings.cache_dir / "chroma",
+        str(corpus_dir.resolve()),
+        embeddings,
+        str(parse_spec(embedding_spec)),
+    )
+    report = store.ingest(docs, problems)
+    retrieval = scenario.retrieval
 
-__all__ = ["Callable", "ContextChunk", "World", "open_world"]
+    def retrieve(query: str, phase: Phase, actor: Actor | None) -> list[ContextChunk]:
+        text = f"{query} {actor.card.province}" if actor else query
+        found = store.retrieve(
+            text,
+            k=retrieval.k,
+            mmr=retrieval.mmr,
+            fetch_k=retrieval.fetch_k,
+            lambda_mult=retrieval.lambda_mult,
+            where=RetrievalFilter(
+                outlets=phase.filters.outlets,
+                date_from=phase.filters.date_from,
+                date_to=phase.filters.date_to,
+            ),
+        )
+        return [
+            ContextChunk(
+                chunk_id=c.chunk_id,
+                doc_id=c.doc_id,
+                title=c.title,
+                outlet=c.outlet,
+                date=c.date,
+                text=c.text,
+            )
+            for c in found
+        ]
+
+    actors = {p.id: actor_for(p) for p in personas}
+    return World(
+        actors=actors,
+        persona_rows=[persona_row(p) for p in personas],
+        retrieve=retrieve,
+        known_names=gazetteer.names(),
+        embeddings=embeddings,
+        embedding_model=str(parse_spec(embedding_spec)),
+        corpus_fingerprint=store.fingerprint(),
+        ingest=report,
+    )

@@ -4,15 +4,15 @@ Structured output uses llama.cpp's JSON-schema grammar, so even a 135M model ret
 that parses; pydantic then validates bounds the grammar cannot express.
 
 Concurrency: a llama.cpp context is not safe for concurrent calls, and on two cores a
-second instance would only compete for the same threads. Each loaded model therefore has
-one lock; concurrent callers queue on it (correct, not parallel).
+second instance would only compete for the same threads. Calls therefore take the
+process-wide local-compute lock (shared with MiniLM, see `local_compute.py`); concurrent
+callers queue on it (correct, not parallel).
 
 Determinism: every call resets the KV cache and reseeds the sampler, so the output depends
 only on (messages, schema, seed, sampling options), not on which calls came before.
 """
 
 import importlib.resources
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +25,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from scenariosim.errors import ModelError
+from scenariosim.models.local_compute import LOCAL_COMPUTE
 from scenariosim.models.registry import ChatOptions, ModelSpec, register_chat_backend
 from scenariosim.models.structured import StructuredOutputMixin
 from scenariosim.settings import Settings
@@ -55,7 +56,6 @@ def default_gguf_path() -> Path:
 @dataclass
 class _Loaded:
     llm: Any
-    lock: threading.Lock
 
 
 @cache
@@ -73,7 +73,7 @@ def _load(model_path: str, n_ctx: int, n_threads: int) -> _Loaded:
         verbose=False,
         seed=0,
     )
-    return _Loaded(llm=llm, lock=threading.Lock())
+    return _Loaded(llm=llm)
 
 
 def to_chat_messages(messages: Sequence[BaseMessage]) -> list[dict[str, str]]:
@@ -115,10 +115,10 @@ class LlamaCppChatModel(StructuredOutputMixin, BaseChatModel):
     def completion(
         self, messages: list[dict[str, str]], seed: int, schema: dict | None, stop: list[str] | None
     ) -> dict[str, Any]:
-        """One call to llama.cpp under the model's lock."""
+        """One call to llama.cpp under the local-compute lock."""
         loaded = _load(self.model_path, self.n_ctx, self.n_threads)
         response_format = {"type": "json_object", "schema": schema} if schema else None
-        with loaded.lock:
+        with LOCAL_COMPUTE:
             loaded.llm.reset()
             try:
                 return loaded.llm.create_chat_completion(

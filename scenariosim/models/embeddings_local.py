@@ -15,6 +15,7 @@ from chromadb.api.types import Embeddings as ChromaEmbeddings
 from langchain_core.embeddings import Embeddings
 
 from scenariosim.errors import ModelError
+from scenariosim.models.local_compute import LOCAL_COMPUTE
 from scenariosim.models.registry import ModelSpec, register_embedding_backend
 from scenariosim.settings import Settings
 
@@ -49,13 +50,15 @@ class MiniLMEmbeddings(Embeddings):
         self.batch_size = batch_size
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return load_minilm().encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        model = load_minilm()
+        with LOCAL_COMPUTE:
+            return model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts).tolist()

@@ -108,7 +108,7 @@ def _child_age(d: _Draw, size_key: str, youngest_parent: int) -> int:
         age = d.age_in_band(d.table(d.cal["child_age_by_parent"], parent_band, "6"))
         if age <= youngest_parent - 15:
             return age
-    return int(round(youngest_parent - max(15.0, d.rng.normal(*d.cal["parent_gap"]))))
+    return round(youngest_parent - max(15.0, d.rng.normal(*d.cal["parent_gap"])))
 
 
 def _members(d: _Draw, hid: str, size: int, urbrur: str) -> list[dict]:

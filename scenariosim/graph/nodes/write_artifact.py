@@ -130,7 +130,10 @@ def _run_task(
             policy,
             extra_support=extra_support,
         )
-        ctx.traces.write("model_call", **base, step="critique", attempt=attempt, **call.as_trace())
+        if call is not None:
+            ctx.traces.write(
+                "model_call", **base, step="critique", attempt=attempt, **call.as_trace()
+            )
         ctx.traces.write("critique", **base, attempt=attempt, **critique.model_dump(mode="json"))
         critiques.append(critique.model_dump(mode="json"))
         outcome.update(output=output, critique=critique, revisions=attempt)

@@ -1,0 +1,146 @@
+"""The shipped demo scenario on the real local model: records, provenance, threads, critic
+verdicts, traces, determinism, and kill-and-resume. These are the slowest tests."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scenariosim.graph.run import RunResult, run_scenario
+from scenariosim.outputs.jsonl import read_jsonl
+from scenariosim.scenario import load_scenario
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "scenarios" / "demo.yaml"
+VOLATILE = {"run_id"}
+
+
+def _comparable(run_dir: Path) -> list[dict]:
+    """Records with the run id removed, sorted: what two equal runs must share."""
+    rows, skipped = read_jsonl(run_dir / "records.jsonl")
+    assert skipped == 0
+    for row in rows:
+        for key in VOLATILE:
+            row["provenance"].pop(key)
+    return sorted(rows, key=lambda r: r["id"])
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    out = tmp_path_factory.mktemp("runs")
+    return run_scenario(load_scenario(DEMO), out_dir=out, use_cache=False)
+
+
+def test_demo_run_publishes_posts_comments_and_image_prompts(demo_run: RunResult) -> None:
+    records = _comparable(demo_run.run_dir)
+    kinds = {r["kind"] for r in records}
+    assert "post" in kinds
+    rejected, _ = read_jsonl(demo_run.run_dir / "rejected.jsonl")
+    assert len(records) + len(rejected) == 10  # every planned task ends accepted or recorded
+
+
+def test_every_record_carries_full_provenance(demo_run: RunResult) -> None:
+    rows, _ = read_jsonl(demo_run.run_dir / "records.jsonl")
+    for row in rows:
+        prov = row["provenance"]
+        assert prov["synthetic"] is True
+        assert prov["run_id"] == demo_run.run_id
+        assert prov["model"] == "local" and prov["critic_model"] == "local"
+        assert prov["chunk_ids"], "every artifact is grounded in retrieved chunks"
+        assert len(prov["hid"]) == 11
+        assert prov["critic_score"] >= 3.0  # accepted means at or above the threshold
+
+
+def test_comments_form_threads_on_published_posts(demo_run: RunResult) -> None:
+    rows, _ = read_jsonl(demo_run.run_dir / "records.jsonl")
+    post_ids = {r["id"] for r in rows if r["kind"] == "post"}
+    for comment in (r for r in rows if r["kind"] == "comment"):
+        assert comment["thread_root"] in post_ids
+
+
+def test_rejected_drafts_keep_their_critiques(demo_run: RunResult) -> None:
+    rejected, _ = read_jsonl(demo_run.run_dir / "rejected.jsonl")
+    for row in rejected:
+        assert row["reasons"]
+        if row["status"] == "rejected":
+            assert row["critiques"] and row["critiques"][-1]["verdict"] in ("revise", "reject")
+
+
+def test_traces_record_prompts_chunks_and_model_figures(demo_run: RunResult) -> None:
+    traces, skipped = read_jsonl(demo_run.run_dir / "traces.jsonl")
+    assert skipped == 0
+    calls = [t for t in traces if t["event"] == "model_call"]
+    assert calls and all(t["messages"][0]["role"] == "system" for t in calls)
+    assert all(t["latency_s"] > 0 and t["input_tokens"] > 0 for t in calls if not t["cached"])
+    retrievals = [t for t in traces if t["event"] == "retrieval"]
+    assert retrievals and all(t["chunks"] for t in retrievals)
+    assert "<context>" in calls[0]["messages"][1]["content"]
+
+
+def test_resolved_scenario_records_models_and_corpus_fingerprint(demo_run: RunResult) -> None:
+    import yaml
+
+    resolved = yaml.safe_load((demo_run.run_dir / "scenario.resolved.yaml").read_text())
+    assert resolved["resolved"]["corpus_fingerprint"]
+    assert resolved["resolved"]["agent_model"] == "local"
+    assert len(resolved["resolved"]["persona_ids"]) == 3
+
+
+def test_dataset_tables_are_written(demo_run: RunResult) -> None:
+    import pandas as pd
+
+    posts = pd.read_parquet(demo_run.dataset_dir / "posts.parquet")
+    assert len(posts) >= 1 and posts["synthetic"].all()
+    personas = pd.read_parquet(demo_run.dataset_dir / "personas.parquet")
+    assert len(personas) == 3
+
+
+def test_same_seed_gives_the_same_records(demo_run: RunResult, tmp_path: Path) -> None:
+    again = run_scenario(load_scenario(DEMO), out_dir=tmp_path, use_cache=False)
+    assert _comparable(again.run_dir) == _comparable(demo_run.run_dir)
+
+
+def _cli(*args: str, out: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "scenariosim",
+        "run",
+        *args,
+        "--out",
+        str(out),
+        "--no-cache",
+        "-q",
+    ]
+
+
+def test_killed_and_resumed_run_ends_with_exactly_the_uninterrupted_records(
+    demo_run: RunResult, tmp_path: Path
+) -> None:
+    env = {**os.environ, "SCENARIOSIM_OUTPUT_DIR": str(tmp_path)}
+    proc = subprocess.Popen(_cli(str(DEMO), out=tmp_path), env=env, cwd=REPO)
+    deadline = time.monotonic() + 300
+    records: list[Path] = []
+    while time.monotonic() < deadline:
+        records = list(tmp_path.glob("*/records.jsonl"))
+        if records and len(records[0].read_text().splitlines()) >= 3:
+            break
+        assert proc.poll() is None, "the run ended before it could be killed"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    run_dir = records[0].parent
+    resumed = subprocess.run(
+        _cli("--resume", run_dir.name, out=tmp_path), env=env, cwd=REPO, capture_output=True
+    )
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    ids = [json.loads(line)["id"] for line in (run_dir / "records.jsonl").read_text().splitlines()]
+    assert len(ids) == len(set(ids)), "no record twice"
+    assert _comparable(run_dir) == _comparable(demo_run.run_dir)
