@@ -84,11 +84,9 @@ def open_world(scenario: Scenario, settings: Settings) -> World:
 
     embedding_spec = settings.embedding_model
     embeddings = make_embeddings(embedding_spec, settings)
+    embedding_model = getattr(embeddings, "model_name", str(parse_spec(embedding_spec)))
     store = CorpusStore.open(
-        settings.cache_dir / "chroma",
-        str(corpus_dir.resolve()),
-        embeddings,
-        str(parse_spec(embedding_spec)),
+        settings.cache_dir / "chroma", str(corpus_dir.resolve()), embeddings, embedding_model
     )
     report = store.ingest(docs, problems)
     retrieval = scenario.retrieval
@@ -126,7 +124,7 @@ def open_world(scenario: Scenario, settings: Settings) -> World:
         retrieve=retrieve,
         known_names=gazetteer.names(),
         embeddings=embeddings,
-        embedding_model=str(parse_spec(embedding_spec)),
+        embedding_model=embedding_model,
         corpus_fingerprint=store.fingerprint(),
         ingest=report,
     )

@@ -48,7 +48,7 @@ def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     try:
         if path.suffix.lower() == ".dta":
             with pd.io.stata.StataReader(path) as reader:
-                available = set(reader.varlist)
+                available = set(reader.variable_labels())
                 missing = [c for c in columns if c not in available]
                 if missing:
                     raise InputFileError(
@@ -94,8 +94,9 @@ def load_census(path: Path | None = None) -> Census:
     _check_types(households, hh_path, HOUSEHOLD_CATEGORICAL)
     _check_types(people, ind_path, INDIVIDUAL_CATEGORICAL)
     for frame in (households, people):
-        for column in frame.select_dtypes(["category", "object"]).columns:
-            frame[column] = frame[column].astype(str)
+        for column in frame.columns:
+            if not pd.api.types.is_numeric_dtype(frame[column]):
+                frame[column] = frame[column].astype(str)
     for asset in ASSETS:
         households[asset] = (households[asset] == "Yes").astype(int)
     joined = people.merge(households, on="hid", how="inner", validate="many_to_one")
