@@ -13,6 +13,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from scenariosim.cli import models as models_cli
+from scenariosim.cli import outputs as outputs_cli
 from scenariosim.cli.run import run as run_command
 from scenariosim.cli.trace import trace as trace_command
 from scenariosim.errors import ScenarioSimError
@@ -43,6 +44,9 @@ app = typer.Typer(
 app.add_typer(models_cli.app, name="models")
 app.command("run")(run_command)
 app.command("trace")(trace_command)
+app.command("eval")(outputs_cli.evaluate)
+app.command("export")(outputs_cli.export)
+app.command("review")(outputs_cli.review)
 
 
 @app.callback()

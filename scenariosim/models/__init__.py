@@ -1,4 +1,4 @@
-"""Model backends behind one small interface each: chat, embeddings (and images later).
+"""Model backends behind one small interface each: chat, embeddings and images.
 
 Backends register themselves by spec prefix (`local`, `gemini:`, `ollama:`, `openai:`);
 `make_chat_model("gemini:gemini-2.5-flash")` looks the prefix up in the registry.
@@ -9,7 +9,15 @@ from scenariosim.models.registry import (
     ModelSpec,
     make_chat_model,
     make_embeddings,
+    make_image_backend,
     parse_spec,
 )
 
-__all__ = ["ChatOptions", "ModelSpec", "make_chat_model", "make_embeddings", "parse_spec"]
+__all__ = [
+    "ChatOptions",
+    "ModelSpec",
+    "make_chat_model",
+    "make_embeddings",
+    "make_image_backend",
+    "parse_spec",
+]

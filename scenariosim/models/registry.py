@@ -8,12 +8,16 @@ backend registers exactly like the others.
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 
 from scenariosim.errors import ConfigError
 from scenariosim.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from scenariosim.models.images import ImageBackend
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,11 @@ class ChatOptions:
 
 ChatFactory = Callable[[ModelSpec, Settings, ChatOptions], BaseChatModel]
 EmbeddingsFactory = Callable[[ModelSpec, Settings], Embeddings]
+ImageFactory = Callable[[ModelSpec, Settings], "ImageBackend"]
 
 CHAT_BACKENDS: dict[str, ChatFactory] = {}
 EMBEDDING_BACKENDS: dict[str, EmbeddingsFactory] = {}
+IMAGE_BACKENDS: dict[str, ImageFactory] = {}
 
 # Modules whose import registers backends; imported on first use so that `scenariosim --help`
 # does not pay for llama.cpp, torch or the Google client.
@@ -47,6 +53,8 @@ _BACKEND_MODULES = (
     "scenariosim.models.gemini",
     "scenariosim.models.openai_compat",
     "scenariosim.models.embeddings_local",
+    "scenariosim.models.image_local",
+    "scenariosim.models.image_gemini",
 )
 
 
@@ -63,6 +71,14 @@ def register_embedding_backend(
 ) -> Callable[[EmbeddingsFactory], EmbeddingsFactory]:
     def register(factory: EmbeddingsFactory) -> EmbeddingsFactory:
         EMBEDDING_BACKENDS[prefix] = factory
+        return factory
+
+    return register
+
+
+def register_image_backend(prefix: str) -> Callable[[ImageFactory], ImageFactory]:
+    def register(factory: ImageFactory) -> ImageFactory:
+        IMAGE_BACKENDS[prefix] = factory
         return factory
 
     return register
@@ -110,4 +126,14 @@ def make_embeddings(spec: str = "local", settings: Settings | None = None) -> Em
     factory = EMBEDDING_BACKENDS.get(parsed.backend)
     if factory is None:
         raise _unknown("embedding", parsed, EMBEDDING_BACKENDS)
+    return factory(parsed, settings or load_settings())
+
+
+def make_image_backend(spec: str = "local", settings: Settings | None = None) -> "ImageBackend":
+    """An image backend for `spec`: `local` (offline renderer) or e.g. `gemini:<image model>`."""
+    _load_backends()
+    parsed = parse_spec(spec)
+    factory = IMAGE_BACKENDS.get(parsed.backend)
+    if factory is None:
+        raise _unknown("image", parsed, IMAGE_BACKENDS)
     return factory(parsed, settings or load_settings())

@@ -81,3 +81,88 @@ class FailedArtifact(BaseModel):
     reasons: list[str]
     drafts: list[dict]
     critiques: list[dict]
+
+
+class ImageRecord(BaseModel):
+    """A rendered picture of an image prompt, with the labels the picture shows.
+
+    `labels_exact` is True when the backend drew exactly these attributes (the offline
+    renderer); a generative model's labels are the requested ones. `prompt_labels` are the
+    image prompt's own labels, so a researcher sees any difference.
+    """
+
+    kind: Literal["image"] = "image"
+    id: str
+    post_id: str
+    phase_date: str
+    file_name: str
+    width: int
+    height: int
+    sha256: str
+    backend: str
+    labels_exact: bool
+    labels: dict[str, bool]
+    prompt_labels: dict[str, bool]
+    violence: float
+    scene: str
+    sign_text: str
+    request_hash: str
+    provenance: Provenance
+
+
+class CritiqueRecord(BaseModel):
+    """One critic verdict on one draft attempt, accepted or not."""
+
+    kind: Literal["critique"] = "critique"
+    id: str
+    artifact_id: str
+    artifact_kind: str
+    attempt: int
+    phase_id: str
+    persona_id: str
+    verdict: Literal["accept", "revise", "reject"]
+    score: float
+    reasons: list[str]
+    unsupported_entities: list[str]
+    unsupported_numbers: list[str]
+    real_world_names: list[str]
+    persona_contradictions: list[str]
+    label_mismatches: list[str]
+    sentence_support: list[float]
+    rubric: dict[str, float] = Field(default_factory=dict)
+    final_status: Literal["accepted", "rejected", "failed", "unknown"]
+    synthetic: Literal[True] = True
+
+
+class ContextChunkRecord(BaseModel):
+    """A corpus chunk that grounded at least one artifact (fictional news, not real)."""
+
+    kind: Literal["chunk"] = "chunk"
+    id: str
+    doc_id: str
+    title: str
+    outlet: str
+    date: str
+    text: str
+    used_by: int
+    synthetic: Literal[True] = True
+
+
+class PersonaRecord(BaseModel):
+    """A persona sampled from the (synthetic) census, with ids pointing back to it.
+
+    Fields added by the personas package later pass through unchanged.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    hid: str
+    idno: int
+    name: str
+    sex: str
+    age: int
+    region: str = ""
+    province: str = ""
+    description: str = ""
+    synthetic: Literal[True] = True

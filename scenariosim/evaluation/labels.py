@@ -1,0 +1,132 @@
+"""Label figures: image attributes against the UCLA protest-image rates, labels against
+the text they came with, and stance/emotion distributions per phase.
+
+Definitions:
+- attribute rate: share of the run's images with the attribute (the drawn labels when
+  images were rendered, else the prompts' labels), beside its rate among UCLA protest
+  images (Won et al. 2017) and the difference;
+- text agreement, per attribute: share of images whose label equals "the text mentions
+  it" by a small keyword lexicon (`MENTIONS`), checked separately against the image
+  prompt (scene + sign text) and against the post the image illustrates. The prompt is
+  also checked by the critic for six of these, so post agreement is the independent one.
+"""
+
+import re
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel
+
+from scenariosim.labels import IMAGE_ATTRIBUTES, UCLA_ATTRIBUTE_RATES, UCLA_MEAN_VIOLENCE
+from scenariosim.outputs.records import ImageRecord
+from scenariosim.outputs.run_folder import RunFolder
+
+MENTIONS: dict[str, tuple[str, ...]] = {
+    "sign": ("sign", "signs", "placard", "placards", "banner", "banners", "poster", "posters"),
+    "photo": ("photo", "photograph", "portrait", "picture of"),
+    "fire": ("fire", "fires", "burning", "burn", "flames", "blaze", "smoke"),
+    "police": ("police", "officer", "officers", "riot"),
+    "children": ("child", "children", "kids", "kid", "boy", "girl"),
+    "group_20": ("crowd", "crowds", "dozens", "hundreds", "thousands", "rally", "march"),
+    "group_100": ("hundreds", "thousands", "huge crowd", "massive", "mass"),
+    "flag": ("flag", "flags"),
+    "night": ("night", "dark", "evening", "midnight"),
+    "shouting": ("shout", "shouting", "chant", "chanting", "yell", "yelling", "scream"),
+}
+
+
+def mentions(text: str, attribute: str) -> bool:
+    lowered = text.lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in MENTIONS[attribute])
+
+
+class AttributeRow(BaseModel):
+    attribute: str
+    rate: float | None
+    ucla_rate: float
+    difference: float | None
+    prompt_agreement: float | None
+    post_agreement: float | None
+    label_without_mention: int
+    mention_without_label: int
+    drawn_matches_prompt: float | None
+
+
+class LabelFigures(BaseModel):
+    images: int
+    source: str
+    attributes: list[AttributeRow]
+    mean_violence: float | None
+    ucla_mean_violence: float
+    stance_by_phase: dict[str, dict[str, int]]
+    emotion_by_phase: dict[str, dict[str, int]]
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def label_figures(run: RunFolder, images: list[ImageRecord] | None) -> LabelFigures:
+    prompts = {r["id"]: r for r in run.records["image_prompts"]}
+    posts = {r["id"]: r for r in run.records["posts"]}
+    if images:
+        items: list[dict[str, Any]] = [
+            {"labels": i.labels, "prompt_labels": i.prompt_labels, "id": i.id} for i in images
+        ]
+        source = "drawn labels of the rendered images"
+    else:
+        items = [
+            {"labels": p["labels"], "prompt_labels": None, "id": p["id"]} for p in prompts.values()
+        ]
+        source = "labels of the image prompts (no images rendered)"
+    rows = []
+    for attr in IMAGE_ATTRIBUTES:
+        labels = [bool(i["labels"].get(attr)) for i in items]
+        prompt_agree, post_agree = [], []
+        label_only = mention_only = 0
+        for item, label in zip(items, labels, strict=True):
+            prompt = prompts.get(item["id"], {})
+            prompt_text = f"{prompt.get('scene', '')} {prompt.get('sign_text', '')}"
+            said = mentions(prompt_text, attr)
+            prompt_agree.append(said == label)
+            label_only += label and not said
+            mention_only += said and not label
+            post = posts.get(prompt.get("post_id", ""))
+            if post:
+                post_agree.append(mentions(post["text"], attr) == label)
+        rate = _share(labels)
+        drawn = [
+            bool(i["labels"].get(attr)) == bool(i["prompt_labels"].get(attr))
+            for i in items
+            if i["prompt_labels"] is not None
+        ]
+        rows.append(
+            AttributeRow(
+                attribute=attr,
+                rate=rate,
+                ucla_rate=UCLA_ATTRIBUTE_RATES[attr],
+                difference=None if rate is None else round(rate - UCLA_ATTRIBUTE_RATES[attr], 4),
+                prompt_agreement=_share(prompt_agree),
+                post_agreement=_share(post_agree),
+                label_without_mention=label_only,
+                mention_without_label=mention_only,
+                drawn_matches_prompt=_share(drawn),
+            )
+        )
+    violence = [float(p.get("violence", 0.0)) for p in prompts.values()]
+    stance: dict[str, Counter[str]] = {}
+    emotion: dict[str, Counter[str]] = {}
+    for record in [*run.records["posts"], *run.records["comments"]]:
+        phase = record["provenance"]["phase_id"]
+        stance.setdefault(phase, Counter())[record["stance"]] += 1
+        emotion.setdefault(phase, Counter())[record["emotion"]] += 1
+    order = [p for p in run.phase_ids if p in stance]
+    return LabelFigures(
+        images=len(items),
+        source=source,
+        attributes=rows,
+        mean_violence=round(sum(violence) / len(violence), 4) if violence else None,
+        ucla_mean_violence=UCLA_MEAN_VIOLENCE,
+        stance_by_phase={p: dict(sorted(stance[p].items())) for p in order},
+        emotion_by_phase={p: dict(sorted(emotion[p].items())) for p in order},
+    )

@@ -1,0 +1,112 @@
+"""`gemini:<image model>` images (e.g. `gemini:gemini-2.5-flash-image`) through
+langchain-google-genai.
+
+Built only when a key is set. The chat model is asked for an IMAGE response modality
+(`response_modalities`, `image_config` are the library's documented options); the picture
+comes back as an `image_url` content block holding a base64 data URL. A generative model is
+asked for the attributes, not bound by them, so these labels are the requested ones.
+"""
+
+import base64
+import binascii
+import io
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage
+from langchain_core.rate_limiters import InMemoryRateLimiter
+from PIL import Image, UnidentifiedImageError
+
+from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
+from scenariosim.labels import IMAGE_ATTRIBUTES
+from scenariosim.models.images import GeneratedImage, ImageRequest, describe_request
+from scenariosim.models.registry import ModelSpec, register_image_backend
+from scenariosim.settings import Settings
+
+
+def _aspect_ratio(width: int, height: int) -> str:
+    ratios = {"1:1": 1.0, "4:3": 4 / 3, "3:4": 3 / 4, "16:9": 16 / 9, "9:16": 9 / 16}
+    return min(ratios, key=lambda k: abs(ratios[k] - width / height))
+
+
+def image_from_message(message: AIMessage) -> Image.Image:
+    """The first picture in a chat answer (an `image_url` or `image` content block)."""
+    blocks = message.content if isinstance(message.content, list) else []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        data: str | None = None
+        if block.get("type") == "image_url":
+            url = block["image_url"]
+            url = url.get("url") if isinstance(url, dict) else url
+            if isinstance(url, str) and url.startswith("data:image/"):
+                data = url.split(",", 1)[1]
+        elif block.get("type") == "image" and block.get("base64"):
+            data = block["base64"]
+        if data is None:
+            continue
+        try:
+            return Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
+        except (binascii.Error, UnidentifiedImageError, OSError) as e:
+            raise ModelError(f"the image model returned an unreadable picture: {e}") from e
+    text = message.text if isinstance(message.text, str) else ""
+    raise ModelError(
+        "the image model answered without a picture"
+        + (f" ({text[:200]!r})" if text else "")
+        + "; check that the spec names an image model, e.g. gemini:gemini-2.5-flash-image"
+    )
+
+
+class GeminiImageBackend:
+    def __init__(self, spec: str, chat: BaseChatModel) -> None:
+        self.spec = spec
+        self.chat = chat
+
+    def generate(self, request: ImageRequest) -> GeneratedImage:
+        prompt = describe_request(request)
+        message = self.chat.invoke(
+            [("human", prompt)],
+            image_config={"aspect_ratio": _aspect_ratio(request.width, request.height)},
+        )
+        if not isinstance(message, AIMessage):
+            raise ModelError(f"{self.spec} answered with {type(message).__name__}, not a message")
+        image = image_from_message(message)
+        labels = {k: bool(request.labels.get(k, False)) for k in IMAGE_ATTRIBUTES}
+        return GeneratedImage(
+            image=image,
+            labels=labels,
+            labels_exact=False,
+            backend=self.spec,
+            layout=None,
+            notes=["labels are the requested attributes; a generative model may not show them"],
+        )
+
+
+@register_image_backend("gemini")
+def make_gemini_image_backend(spec: ModelSpec, settings: Settings) -> GeminiImageBackend:
+    if settings.google_api_key is None:
+        raise NeedsKeyError(
+            f"image model '{spec}' needs a Gemini API key: set GOOGLE_API_KEY (or "
+            "GEMINI_API_KEY), or use SCENARIOSIM_IMAGE_MODEL=local"
+        )
+    if not spec.name:
+        raise ConfigError(
+            "a Gemini image spec names its model, e.g. 'gemini:gemini-2.5-flash-image'"
+        )
+    from langchain_google_genai import ChatGoogleGenerativeAI, Modality
+
+    limiter = InMemoryRateLimiter(
+        requests_per_second=settings.gemini_requests_per_second,
+        check_every_n_seconds=0.05,
+        max_bucket_size=1,
+    )
+    options: dict[str, Any] = {
+        "model": spec.name,
+        "google_api_key": settings.google_api_key,
+        "base_url": settings.gemini_base_url,
+        "response_modalities": [Modality.TEXT, Modality.IMAGE],
+        "max_retries": 4,
+        "timeout": settings.request_timeout_s,
+        "rate_limiter": limiter,
+    }
+    return GeminiImageBackend(str(spec), ChatGoogleGenerativeAI(**options))
