@@ -159,3 +159,29 @@ def test_a_review_label_other_than_good_or_bad_names_the_line(tmp_path: Path) ->
     path.write_text("record_id,critic_verdict,label,note\na,accepted,good,\nb,accepted,meh,\n")
     with pytest.raises(InputFileError, match="line 3: label 'meh'"):
         read_review(path)
+
+
+def test_help_lists_the_output_commands_with_their_summaries() -> None:
+    done = runner.invoke(app, ["--help"])
+    assert done.exit_code == 0
+    for command in ("eval", "export", "review"):
+        assert command in done.output
+    assert "Evaluate a run" in done.output and "review.csv" in done.output
+
+
+def test_eval_of_a_run_that_accepted_nothing_still_writes_figures_and_report(
+    tmp_path: Path,
+) -> None:
+    run_dir = make_run_folder(tmp_path / "run")
+    (run_dir / "records.jsonl").unlink()
+    done = runner.invoke(app, ["eval", str(run_dir)])
+    assert done.exit_code == 0, done.output
+    assert "no records.jsonl" in done.output
+    figures = json.loads((run_dir / "eval.json").read_text())
+    assert figures["counts"]["posts"] == 0 and figures["text"]["all"]["distinct_1"] is None
+    assert "No posts to sample" in (run_dir / "report.html").read_text()
+
+
+def test_eval_of_a_missing_run_exits_2(tmp_path: Path) -> None:
+    done = runner.invoke(app, ["eval", "nope", "--out", str(tmp_path)])
+    assert done.exit_code == 2 and "no run 'nope'" in done.output

@@ -59,6 +59,27 @@ def _packaged() -> Callable[..., pd.DataFrame] | None:
     return func if callable(func) else None
 
 
+def _packaged_rows(
+    packaged: Callable[..., pd.DataFrame],
+    sample: pd.DataFrame,
+    scenario: dict[str, Any],
+    notes: list[str],
+) -> list[ShareRow] | None:
+    """The personas package's table, or None (with a note) if it does not fit this report."""
+    spec = scenario.get("personas", {})
+    try:
+        table = packaged(sample, Path(spec["census"]) if spec.get("census") else None)
+        return [
+            ShareRow(**{k: r.get(k) for k in ShareRow.model_fields})
+            for r in table.to_dict("records")
+        ]
+    except (TypeError, KeyError, AttributeError, ValueError, ScenarioSimError) as e:
+        notes.append(
+            f"personas.representativeness could not be used here ({e}); shares computed here"
+        )
+        return None
+
+
 def _shares(values: pd.Series, weights: pd.Series | None = None) -> dict[str, float]:
     if weights is None:
         weights = pd.Series(1.0, index=values.index)
@@ -103,9 +124,10 @@ def persona_figures(personas: list[dict[str, Any]], scenario: dict[str, Any]) ->
             rows=rows,
             notes=notes,
         )
-    notes.append(
-        "scenariosim.personas has no representativeness function yet: shares computed here"
-    )
+    if packaged is None:
+        notes.append(
+            "scenariosim.personas has no representativeness function yet: shares computed here"
+        )
     sample["age_band"] = sample["age"].map(age_band)
     sample["urban"] = sample["urban"].astype(int) if "urban" in sample else 0
     census = _census_frame(scenario, notes)

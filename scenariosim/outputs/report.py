@@ -82,6 +82,11 @@ def _png(fig: Any) -> str:
     return f'<img alt="plot" src="data:image/png;base64,{data}">'
 
 
+def _legend(ax: Any, **options: Any) -> None:
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**options)
+
+
 def _plots(evaluation: Evaluation) -> dict[str, str]:
     import matplotlib
 
@@ -96,7 +101,7 @@ def _plots(evaluation: Evaluation) -> dict[str, str]:
             ax.hist(lengths, bins=20, alpha=0.6, label=name)
     ax.set_xlabel("words per text")
     ax.set_ylabel("texts")
-    ax.legend()
+    _legend(ax)
     plots["lengths"] = _png(fig)
 
     g = evaluation.grounding
@@ -108,7 +113,7 @@ def _plots(evaluation: Evaluation) -> dict[str, str]:
         ax.hist(g.accepted_scores, bins=bins, alpha=0.7, label="accepted")
     ax.set_xlabel("critic score (1-5)")
     ax.set_ylabel("drafts")
-    ax.legend()
+    _legend(ax)
     plots["scores"] = _png(fig)
 
     rows = evaluation.labels.attributes
@@ -118,7 +123,7 @@ def _plots(evaluation: Evaluation) -> dict[str, str]:
     ax.bar([x + 0.2 for x in xs], [r.ucla_rate for r in rows], width=0.4, label="UCLA protest")
     ax.set_xticks(list(xs), [r.attribute for r in rows], rotation=40, ha="right")
     ax.set_ylabel("share of images")
-    ax.legend()
+    _legend(ax)
     plots["attributes"] = _png(fig)
 
     stance = evaluation.labels.stance_by_phase
@@ -131,7 +136,7 @@ def _plots(evaluation: Evaluation) -> dict[str, str]:
             ax.bar(phases, values, bottom=bottom, label=label)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         ax.set_ylabel("posts + comments")
-        ax.legend(fontsize=8)
+        _legend(ax, fontsize=8)
         plots["stance"] = _png(fig)
     return plots
 
