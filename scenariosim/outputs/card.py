@@ -265,7 +265,7 @@ def render_card(
         "",
     ]
     if run.missing or summary.notes:
-        body += ["## What is missing from this run", ""]
+        body += ["## What is missing or approximate", ""]
         body += [f"- {_cell(m)}" for m in [*run.missing, *summary.notes]]
         body.append("")
     body += [

@@ -63,6 +63,10 @@ def context_chunks(run: RunFolder) -> tuple[dict[str, ContextChunkRecord], list[
     texts = _from_traces(run)
     if not set(used) <= set(texts):
         texts = _from_corpus(run, notes) | texts
+        notes.append(
+            "chunk texts were re-derived from the corpus (the traces do not hold them): if the "
+            "corpus or the chunker changed since the run, they may differ from what agents read"
+        )
     absent = sorted(set(used) - set(texts))
     if absent:
         notes.append(f"{len(absent)} chunk(s) not found in the corpus: {', '.join(absent[:5])}")

@@ -445,13 +445,15 @@ def render_report(
 ) -> str:
     chunks, chunk_notes = context_chunks(run)
     scenario = run.scenario
-    missing = [*run.missing, *chunk_notes]
-    warn = (
-        '<div class="note"><b>This run is incomplete or partly unreadable:</b><ul>'
-        + "".join(f"<li>{e(m)}</li>" for m in missing)
+    warn = "".join(
+        f'<div class="note"><b>{title}</b><ul>'
+        + "".join(f"<li>{e(m)}</li>" for m in items)
         + "</ul></div>"
-        if missing
-        else ""
+        for title, items in (
+            ("This run is incomplete or partly unreadable:", run.missing),
+            ("Notes on the context shown:", chunk_notes),
+        )
+        if items
     )
     counts = evaluation.counts
     return f"""<!doctype html>
