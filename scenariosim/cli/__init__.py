@@ -12,8 +12,10 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
+from scenariosim.cli import corpus as corpus_cli
 from scenariosim.cli import models as models_cli
 from scenariosim.cli import outputs as outputs_cli
+from scenariosim.cli import personas as personas_cli
 from scenariosim.cli.run import run as run_command
 from scenariosim.cli.trace import trace as trace_command
 from scenariosim.errors import ScenarioSimError
@@ -42,6 +44,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(models_cli.app, name="models")
+app.add_typer(personas_cli.app, name="personas")
+app.add_typer(corpus_cli.app, name="corpus")
 app.command("run")(run_command)
 app.command("trace")(trace_command)
 app.command("eval")(outputs_cli.evaluate)

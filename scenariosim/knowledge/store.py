@@ -1,153 +1,382 @@
-"""The corpus in a Chroma collection: incremental ingestion and retrieval.
+"""The corpus in a Chroma collection: incremental ingestion, retrieval, fingerprint, stats.
 
-One collection per corpus and embedding model. Each chunk's metadata holds its document's
-content hash, so re-ingesting an unchanged corpus embeds nothing, a changed document
-replaces only its chunks, and a deleted document's chunks are removed. Embeddings always
-come from the project's offline models, never from Chroma's downloading default.
+One collection per corpus, embedding model and chunk settings, in a local
+`PersistentClient` (default: `<cache_dir>/chroma`) or on a Chroma server (`HttpClient`) a
+team shares. Every chunk's metadata holds its document's content hash and source file, so
+re-ingesting an unchanged corpus embeds nothing, a changed document replaces only its
+chunks, a deleted file's chunks go away, and documents of a file that cannot be read this
+time are kept as they were. Embeddings always come from the project's models layer (the
+offline MiniLM by default), never from Chroma's downloading default.
 """
 
 import datetime as dt
 import hashlib
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, Field
 
-from scenariosim.knowledge.chunking import Chunk, chunk_document
-from scenariosim.knowledge.documents import Document, FileProblem
+from scenariosim.errors import ConfigError, InputFileError
+from scenariosim.knowledge.chunking import Chunk, ChunkSettings, chunk_document, embedding_text
+from scenariosim.knowledge.documents import (
+    Document,
+    FileProblem,
+    ReadOptions,
+    ReadResult,
+    empty_corpus_message,
+    read_documents,
+)
+from scenariosim.knowledge.retrieve import (
+    RetrievalFilter,
+    RetrievalSettings,
+    RetrievedChunk,
+    date_number,
+    search,
+    to_chunk,
+)
+from scenariosim.knowledge.stats import CorpusStats, corpus_stats
 from scenariosim.models.embeddings_local import ChromaEmbeddingAdapter
+from scenariosim.settings import Settings
+
+__all__ = [
+    "SHIPPED_CORPUS",
+    "CorpusStore",
+    "IngestReport",
+    "RetrievalFilter",
+    "RetrievedChunk",
+    "collection_name",
+    "connect",
+    "open_store",
+]
+
+SHIPPED_CORPUS = Path(__file__).parents[1] / "data" / "corpus" / "articles"
+SHIPPED_NAME = "atropia"
+Progress = Callable[[int, int], None]
+# Chunks embedded and written per step: small enough for a live progress bar and for an
+# interrupted ingest to keep most of its work, large enough to cost nothing in throughput.
+EMBED_STEP = 256
 
 
 class IngestReport(BaseModel):
-    documents: int
-    chunks: int
-    added_docs: list[str]
-    updated_docs: list[str]
-    removed_docs: list[str]
-    embedded_chunks: int
+    """What one ingest changed in the collection, and what it could not read."""
+
+    collection: str = ""
+    documents: int = Field(description="Documents in the collection after the ingest.")
+    chunks: int = Field(description="Chunks in the collection after the ingest.")
+    added_docs: list[str] = Field(default_factory=list)
+    updated_docs: list[str] = Field(default_factory=list)
+    removed_docs: list[str] = Field(default_factory=list)
+    kept_docs: list[str] = Field(
+        default_factory=list, description="Not read this time (file problems); left as stored."
+    )
+    unchanged_docs: int = 0
+    embedded_chunks: int = 0
     problems: list[FileProblem] = Field(default_factory=list)
+    skipped: list[str] = Field(default_factory=list, description="Files of unsupported types.")
+    fingerprint: str = ""
+    seconds: float = 0.0
 
 
-class RetrievedChunk(BaseModel):
-    chunk_id: str
-    doc_id: str
-    text: str
-    score: float  # cosine similarity to the query
-    title: str
-    outlet: str
-    date: str
-    region: str
+@dataclass
+class _StoredDoc:
+    doc_hash: str
+    source: str
+    chunk_ids: list[str] = field(default_factory=list)
 
 
-class RetrievalFilter(BaseModel):
-    outlets: list[str] = Field(default_factory=list)
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-
-    def where(self) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if self.outlets:
-            clauses.append({"outlet": {"$in": self.outlets}})
-        if self.date_from:
-            clauses.append({"date_num": {"$gte": int(self.date_from.strftime("%Y%m%d"))}})
-        if self.date_to:
-            clauses.append({"date_num": {"$lte": int(self.date_to.strftime("%Y%m%d"))}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "corpus"
 
 
-def collection_name(corpus_key: str, model_name: str) -> str:
-    digest = hashlib.sha256(f"{corpus_key}|{model_name}".encode()).hexdigest()[:12]
-    return f"corpus-{digest}"
+def corpus_name_for(corpus: Path | str) -> str:
+    """A stable, readable name for a corpus: `atropia` for the shipped one, otherwise the
+    folder's name plus a short hash of its absolute path (two `articles/` folders differ)."""
+    text = str(corpus)
+    path = Path(text)
+    looks_like_path = "/" in text or "\\" in text or path.exists()
+    if not looks_like_path:
+        return _slug(text)[:40]
+    resolved = path.resolve()
+    if resolved == SHIPPED_CORPUS.resolve():
+        return SHIPPED_NAME
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:6]
+    return f"{_slug(resolved.stem or resolved.name)[:30]}-{digest}"
+
+
+def collection_name(corpus_name: str, model_name: str, chunking: ChunkSettings) -> str:
+    """`<corpus>--<model>--<chunking>`, within Chroma's 3-63 character limit."""
+    name = f"{_slug(corpus_name)}--{_slug(model_name)}--{chunking.key}"
+    if len(name) <= 63:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[:54].rstrip('-')}-{digest}"
+
+
+def connect(location: Path | str) -> Any:
+    """A Chroma client: a server for `http(s)://host:port`, else a folder on disk."""
+    settings = chromadb.Settings(anonymized_telemetry=False)
+    text = str(location)
+    if text.startswith(("http://", "https://")):
+        url = urlparse(text)
+        if not url.hostname:
+            raise ConfigError(f"Chroma server URL '{text}' has no host; use http://HOST:PORT")
+        port = url.port or (443 if url.scheme == "https" else 8000)
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname, port=port, ssl=url.scheme == "https", settings=settings
+            )
+        except Exception as e:  # the client raises plain exceptions for connection failures
+            raise ConfigError(
+                f"cannot reach the Chroma server at {text} ({type(e).__name__}); start one with "
+                "`chroma run --path DIR --host 127.0.0.1 --port PORT` or fix the URL"
+            ) from e
+    path = Path(text)
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
 class CorpusStore:
+    """A corpus's Chroma collection: keep it in step with the files, and search it."""
+
     def __init__(
         self,
-        client: chromadb.api.ClientAPI,
+        client: Any,
         name: str,
         embeddings: Embeddings,
         model_name: str,
-        chunk_size: int = 700,
-        chunk_overlap: int = 1,
+        chunking: ChunkSettings | None = None,
+        corpus: Path | Sequence[Path] | None = None,
+        read_options: ReadOptions | None = None,
     ) -> None:
+        self.client = client
+        self.name = name
         self.embeddings = embeddings
-        self.chunk_size = chunk_size
-        self.chunk_overlap = chunk_overlap
+        self.model_name = model_name
+        self.chunking = chunking or ChunkSettings()
+        self.corpus = corpus
+        self.read_options = read_options or ReadOptions()
+        self.embedding_function = ChromaEmbeddingAdapter(embeddings, model_name)
         self.collection = client.get_or_create_collection(
             name,
-            embedding_function=ChromaEmbeddingAdapter(embeddings, model_name),
-            metadata={"hnsw:space": "cosine"},
+            embedding_function=self.embedding_function,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata=self._base_metadata(),
         )
         self.batch_size = client.get_max_batch_size()
+        self._fingerprint: str | None = None
 
     @classmethod
     def open(
-        cls, path: Path, corpus_key: str, embeddings: Embeddings, model_name: str
+        cls,
+        path: Path,
+        corpus_key: str,
+        embeddings: Embeddings,
+        model_name: str,
+        chunking: ChunkSettings | None = None,
     ) -> "CorpusStore":
-        client = chromadb.PersistentClient(
-            path=str(path), settings=chromadb.Settings(anonymized_telemetry=False)
-        )
-        return cls(client, collection_name(corpus_key, model_name), embeddings, model_name)
+        """A store in the folder `path` for the corpus `corpus_key` (a name or its path)."""
+        chunking = chunking or ChunkSettings()
+        name = collection_name(corpus_name_for(corpus_key), model_name, chunking)
+        corpus = Path(corpus_key) if Path(corpus_key).exists() else None
+        return cls(connect(path), name, embeddings, model_name, chunking, corpus)
 
-    def _stored_hashes(self) -> dict[str, str]:
-        got = self.collection.get(include=["metadatas"])
-        return {m["doc_id"]: m["doc_hash"] for m in got["metadatas"] or []}
+    def _base_metadata(self) -> dict[str, Any]:
+        corpus = self.corpus
+        where = str(corpus) if isinstance(corpus, Path) else ", ".join(map(str, corpus or []))
+        return {
+            "corpus": where or "(documents passed in)",
+            "embedding_model": self.model_name,
+            "chunk_size": self.chunking.size,
+            "chunk_overlap": self.chunking.overlap,
+            "embed_title": self.chunking.embed_title,
+        }
+
+    # ---- reading the collection -------------------------------------------------------
+
+    def _pages(self, include: list[str]) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            got = self.collection.get(include=include, limit=self.batch_size, offset=offset)
+            if not got["ids"]:
+                return
+            yield got
+            offset += len(got["ids"])
+
+    def _stored(self) -> dict[str, _StoredDoc]:
+        stored: dict[str, _StoredDoc] = {}
+        for page in self._pages(["metadatas"]):
+            for chunk_id, meta in zip(page["ids"], page["metadatas"], strict=True):
+                doc = stored.setdefault(
+                    str(meta["doc_id"]), _StoredDoc(str(meta["doc_hash"]), str(meta["source"]))
+                )
+                doc.chunk_ids.append(chunk_id)
+        return stored
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def doc_ids(self) -> set[str]:
+        return set(self._stored())
+
+    def chunk_ids(self) -> list[str]:
+        return sorted(i for page in self._pages([]) for i in page["ids"])
+
+    # ---- ingestion --------------------------------------------------------------------
 
     def ingest(
-        self, docs: list[Document], problems: list[FileProblem] | None = None
+        self,
+        source: Path | Sequence[Path] | Sequence[Document] | None = None,
+        problems: Sequence[FileProblem] | None = None,
+        *,
+        progress: Progress | None = None,
     ) -> IngestReport:
-        stored = self._stored_hashes()
-        wanted = {d.id: d for d in docs}
-        removed = sorted(set(stored) - set(wanted))
-        changed = [d for d in docs if stored.get(d.id) != d.content_hash]
-        for doc_id in removed + [d.id for d in changed if d.id in stored]:
-            self.collection.delete(where={"doc_id": doc_id})
-        chunks = [
-            (c, d) for d in changed for c in chunk_document(d, self.chunk_size, self.chunk_overlap)
+        """Bring the collection in step with a corpus and report what changed.
+
+        `source` is a folder, files, or documents already read (with their `problems`);
+        by default the corpus the store was opened for. An empty corpus is an error and
+        changes nothing.
+        """
+        started = time.perf_counter()
+        if source is None:
+            if self.corpus is None:
+                raise ConfigError("this store was opened without a corpus; pass files to ingest")
+            source = self.corpus
+        items = [source] if isinstance(source, Path) else list(source)
+        where: Path | Sequence[Path]
+        if items and all(isinstance(item, Path) for item in items):
+            paths = [item for item in items if isinstance(item, Path)]
+            result = read_documents(paths, self.read_options)
+            where = paths[0] if len(paths) == 1 else paths
+        else:
+            docs = [item for item in items if isinstance(item, Document)]
+            result = ReadResult(documents=docs, problems=list(problems or []))
+            where = self.corpus if self.corpus is not None else Path("(documents passed in)")
+        if not result.documents:
+            raise InputFileError(empty_corpus_message(where, result))
+        report = self.sync(result, progress=progress)
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def sync(self, result: ReadResult, progress: Progress | None = None) -> IngestReport:
+        """Embed new and changed documents, drop deleted ones, keep unreadable ones."""
+        stored = self._stored()
+        wanted = {d.id: d for d in result.documents}
+        protected = result.problem_sources
+        gone = [i for i in stored if i not in wanted]
+        removed = sorted(i for i in gone if stored[i].source not in protected)
+        kept = sorted(i for i in gone if stored[i].source in protected)
+        changed = [
+            d
+            for d in result.documents
+            if d.id not in stored or stored[d.id].doc_hash != d.content_hash
         ]
-        for start in range(0, len(chunks), self.batch_size):
-            batch = chunks[start : start + self.batch_size]
-            self.collection.add(
-                ids=[c.chunk_id for c, _ in batch],
-                documents=[c.text for c, _ in batch],
-                metadatas=[self._metadata(c, d) for c, d in batch],
+        moved = [
+            d
+            for d in result.documents
+            if d.id in stored
+            and stored[d.id].doc_hash == d.content_hash
+            and stored[d.id].source != d.source
+        ]
+
+        pairs = [(c, d) for d in changed for c in chunk_document(d, self.chunking)]
+        step = min(self.batch_size, EMBED_STEP)
+        for start in range(0, len(pairs), step):
+            batch = pairs[start : start + step]
+            vectors = self.embedding_function(
+                [embedding_text(c, d, self.chunking) for c, d in batch]
             )
+            self.collection.upsert(
+                ids=[c.chunk_id for c, _ in batch],
+                embeddings=vectors,
+                documents=[c.text for c, _ in batch],
+                metadatas=[chunk_metadata(c, d) for c, d in batch],
+            )
+            if progress:
+                progress(start + len(batch), len(pairs))
+        # A moved file with unchanged content: only its chunks' `source` changes.
+        relabel = [(c, d) for d in moved for c in chunk_document(d, self.chunking)]
+        for start in range(0, len(relabel), self.batch_size):
+            batch = relabel[start : start + self.batch_size]
+            self.collection.update(
+                ids=[c.chunk_id for c, _ in batch],
+                metadatas=[chunk_metadata(c, d) for c, d in batch],
+            )
+
+        new_ids = {c.chunk_id for c, _ in pairs}
+        stale = [cid for i in removed for cid in stored[i].chunk_ids]
+        stale += [
+            cid
+            for d in changed
+            if d.id in stored
+            for cid in stored[d.id].chunk_ids
+            if cid not in new_ids
+        ]
+        self._in_batches(lambda ids: self.collection.delete(ids=ids), stale)
+
+        final = {i: s for i, s in stored.items() if i not in removed}
+        for d in changed:
+            final[d.id] = _StoredDoc(
+                d.content_hash, d.source, [c.chunk_id for c, x in pairs if x is d]
+            )
+        self._fingerprint = self._fingerprint_of(final)
+        chunks = sum(len(s.chunk_ids) for s in final.values())
+        self.collection.modify(
+            metadata={
+                **self._base_metadata(),
+                "fingerprint": self._fingerprint,
+                "documents": len(final),
+                "chunks": chunks,
+                "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            }
+        )
         return IngestReport(
-            documents=len(docs),
-            chunks=self.collection.count(),
+            collection=self.name,
+            documents=len(final),
+            chunks=chunks,
             added_docs=sorted(d.id for d in changed if d.id not in stored),
             updated_docs=sorted(d.id for d in changed if d.id in stored),
             removed_docs=removed,
-            embedded_chunks=len(chunks),
-            problems=problems or [],
+            kept_docs=kept,
+            unchanged_docs=len(result.documents) - len(changed),
+            embedded_chunks=len(pairs),
+            problems=result.problems,
+            skipped=result.skipped,
+            fingerprint=self._fingerprint,
         )
 
-    @staticmethod
-    def _metadata(chunk: Chunk, doc: Document) -> dict[str, Any]:
-        return {
-            "doc_id": doc.id,
-            "doc_hash": doc.content_hash,
-            "title": chunk.title,
-            "outlet": chunk.outlet,
-            "date": chunk.date,
-            "date_num": int(chunk.date.replace("-", "")),
-            "region": chunk.region,
-            "topics": ", ".join(chunk.topics),
-        }
+    def _in_batches(self, call: Callable[[list[str]], Any], ids: list[str]) -> None:
+        for start in range(0, len(ids), self.batch_size):
+            call(ids[start : start + self.batch_size])
+
+    # ---- identity ---------------------------------------------------------------------
+
+    def _fingerprint_of(self, docs: dict[str, _StoredDoc]) -> str:
+        items = sorted(f"{cid}:{d.doc_hash}" for d in docs.values() for cid in d.chunk_ids)
+        header = f"model={self.model_name};chunking={self.chunking.model_dump_json()}"
+        return hashlib.sha256("\n".join([header, *items]).encode()).hexdigest()[:16]
 
     def fingerprint(self) -> str:
-        """Hash of chunk ids, document hashes and chunking settings."""
-        got = self.collection.get(include=["metadatas"])
-        items = sorted(
-            f"{i}:{m['doc_hash']}" for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)
-        )
-        settings = f"size={self.chunk_size};overlap={self.chunk_overlap}"
-        return hashlib.sha256("\n".join([settings, *items]).encode()).hexdigest()[:16]
+        """Hash of chunk ids, document hashes, chunk settings and embedding model: two stores
+        with the same fingerprint give the same retrieval results."""
+        if self._fingerprint is None:
+            self._fingerprint = self._fingerprint_of(self._stored())
+        return self._fingerprint
+
+    # ---- retrieval --------------------------------------------------------------------
+
+    def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
+        for query in queries:
+            if not query.strip():
+                raise ConfigError("the retrieval query is empty; give some text to search for")
+        return np.asarray(self.embedding_function(list(queries)), dtype=np.float32)
 
     def retrieve(
         self,
@@ -158,49 +387,120 @@ class CorpusStore:
         lambda_mult: float = 0.6,
         where: RetrievalFilter | None = None,
     ) -> list[RetrievedChunk]:
-        """Top chunks by cosine similarity, or an MMR selection from the top `fetch_k`."""
-        count = self.collection.count()
-        if count == 0:
-            return []
-        query_vec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
-        got = self.collection.query(
-            query_embeddings=[query_vec],
-            n_results=min(fetch_k if mmr else k, count),
-            where=where.where() if where else None,
-            include=["documents", "metadatas", "distances", "embeddings"],
+        """The `k` best chunks for a query: by cosine similarity, or an MMR selection from
+        the `fetch_k` most similar (`lambda_mult` 1 = relevance only, 0 = diversity only)."""
+        settings = RetrievalSettings.checked(k=k, mmr=mmr, fetch_k=fetch_k, lambda_mult=lambda_mult)
+        return search(self.collection, self.embed_queries([query])[0], settings, where)
+
+    def retrieve_many(
+        self,
+        queries: Sequence[str],
+        settings: RetrievalSettings | None = None,
+        where: RetrievalFilter | None = None,
+    ) -> list[list[RetrievedChunk]]:
+        """Several queries, embedded in one batch (evaluation, benchmarks)."""
+        settings = settings or RetrievalSettings()
+        vectors = self.embed_queries(queries) if queries else []
+        return [search(self.collection, v, settings, where) for v in vectors]
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> list[RetrievedChunk]:
+        """Chunks by id (to show a trace's context again); score is 0."""
+        got = self.collection.get(ids=list(chunk_ids), include=["documents", "metadatas"])
+        found = {
+            i: to_chunk(i, text, meta, 0.0)
+            for i, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+        return [found[i] for i in chunk_ids if i in found]
+
+    # ---- description ------------------------------------------------------------------
+
+    def stats(self, token_counter: Callable[[list[str]], list[int]] | None = None) -> CorpusStats:
+        """Documents, chunks, outlets, regions, topics, dates, words and tokens."""
+        texts: list[str] = []
+        metadatas: list[dict[str, Any]] = []
+        for page in self._pages(["documents", "metadatas"]):
+            texts.extend(page["documents"])
+            metadatas.extend(page["metadatas"])
+        stats = corpus_stats(texts, metadatas, token_counter)
+        return stats.model_copy(
+            update={
+                "collection": self.name,
+                "embedding_model": self.model_name,
+                "chunk_size": self.chunking.size,
+                "chunk_overlap": self.chunking.overlap,
+                "fingerprint": self.fingerprint() if texts else "",
+            }
         )
-        ids = got["ids"][0]
-        if not ids:
-            return []
-        sims = [1.0 - d for d in got["distances"][0]]
-        order = list(range(len(ids)))
-        if mmr:
-            order = mmr_order(query_vec, np.asarray(got["embeddings"][0]), k, lambda_mult)
-        return [
-            RetrievedChunk(
-                chunk_id=ids[i],
-                doc_id=got["metadatas"][0][i]["doc_id"],
-                text=got["documents"][0][i],
-                score=round(float(sims[i]), 4),
-                title=got["metadatas"][0][i]["title"],
-                outlet=got["metadatas"][0][i]["outlet"],
-                date=got["metadatas"][0][i]["date"],
-                region=got["metadatas"][0][i]["region"],
-            )
-            for i in order[:k]
-        ]
+
+    def drop(self) -> None:
+        """Delete the collection (the files are untouched; the next ingest rebuilds it)."""
+        self.client.delete_collection(self.name)
 
 
-def mmr_order(query: np.ndarray, candidates: np.ndarray, k: int, lambda_mult: float) -> list[int]:
-    """Maximal marginal relevance: relevance to the query minus redundancy with picks so far."""
-    norms = np.linalg.norm(candidates, axis=1, keepdims=True) + 1e-9
-    cand = candidates / norms
-    q = query / (np.linalg.norm(query) + 1e-9)
-    relevance = cand @ q
-    chosen: list[int] = []
-    while len(chosen) < min(k, len(cand)):
-        redundancy = (cand @ cand[chosen].T).max(axis=1) if chosen else np.zeros(len(cand))
-        score = lambda_mult * relevance - (1 - lambda_mult) * redundancy
-        score[chosen] = -np.inf
-        chosen.append(int(np.argmax(score)))
-    return chosen
+def chunk_metadata(chunk: Chunk, doc: Document) -> dict[str, Any]:
+    """What Chroma stores beside a chunk: its document's metadata and where it sits."""
+    meta: dict[str, Any] = {
+        "doc_id": doc.id,
+        "doc_hash": doc.content_hash,
+        "source": doc.source,
+        "chunk_index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "words": len(chunk.text.split()),
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "date": doc.date.isoformat() if doc.date else "",
+        "region": doc.region,
+        "language": doc.language,
+        "movement": doc.movement,
+    }
+    if doc.date:
+        meta["date_num"] = date_number(doc.date)
+    if doc.topics:
+        meta["topics"] = [t.lower() for t in doc.topics]
+    for key, value in doc.extra.items():
+        meta.setdefault(f"x_{key}", value)
+    return meta
+
+
+def open_store(
+    corpus: Path | Sequence[Path] | None = None,
+    settings: Settings | None = None,
+    *,
+    embeddings: Embeddings | None = None,
+    model_name: str | None = None,
+    chunking: ChunkSettings | None = None,
+    server: str | None = None,
+    store_dir: Path | None = None,
+    name: str | None = None,
+    read_options: ReadOptions | None = None,
+) -> CorpusStore:
+    """The store for a corpus (default: the shipped Atropia news), ready to ingest and query.
+
+    Embeddings come from `settings.embedding_model` unless given. The collection lives in
+    `store_dir` (default `<settings.cache_dir>/chroma`) or on the Chroma server at `server`;
+    `name` overrides the corpus name (so a team can share one collection on a server).
+    """
+    from scenariosim.models import make_embeddings, parse_spec
+
+    settings = settings or Settings()
+    corpus = corpus if corpus is not None else SHIPPED_CORPUS
+    if embeddings is None:
+        embeddings = make_embeddings(settings.embedding_model, settings)
+    model_name = model_name or getattr(embeddings, "model_name", None)
+    if not model_name:
+        model_name = str(parse_spec(settings.embedding_model))
+    chunking = chunking or ChunkSettings()
+    if name is None:
+        key = corpus if isinstance(corpus, Path) else Path(sorted(map(str, corpus))[0]).parent
+        name = corpus_name_for(key)
+    location: Path | str = server or store_dir or settings.cache_dir / "chroma"
+    return CorpusStore(
+        connect(location),
+        collection_name(name, model_name, chunking),
+        embeddings,
+        model_name,
+        chunking,
+        corpus,
+        read_options,
+    )

@@ -1,28 +1,47 @@
-"""Aggregate statistics of real census files, which the stand-in generator draws from.
+"""Aggregate tables of a real census sample, which the stand-in generator draws from.
 
-Only contingency tables (weighted shares per cell) leave this module, never rows, so the
-shipped calibration carries no record of the real files. Run:
-`python -m scenariosim.personas.calibrate HOUSEHOLD.dta INDIVIDUAL.dta`.
+Only weighted shares per cell, means and quantiles leave this module, never rows: a
+conditioning cell with fewer than `MIN_CELL` records is left out (the generator falls back
+to a coarser cell), and shares are rounded. So the shipped `calibration.json` is a summary
+of the real files, not a copy of them.
+
+Run against the catalog files (kept outside the repository):
+`python -m scenariosim.personas.calibrate HOUSEHOLD.dta INDIVIDUAL.dta`
 """
 
+import argparse
 import json
-import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 CALIBRATION_FILE = Path(__file__).parents[1] / "data" / "census" / "calibration.json"
-
+MIN_CELL = 20
+EA_SIZE = 25
+# Age bands the tables are conditioned on (inclusive bounds).
+BANDS = (
+    (0, 4),
+    (5, 9),
+    (10, 14),
+    (15, 17),
+    (18, 24),
+    (25, 34),
+    (35, 44),
+    (45, 54),
+    (55, 64),
+    (65, 74),
+    (75, 100),
+)
+# Dwelling and asset columns drawn given (urban/rural, spending quintile).
 HOUSEHOLD_BY_CLASS = (
     "statocc",
     "floor",
     "walls",
     "roof",
     "water",
-    "piped_water",
     "toilet",
-    "flush_toilet",
     "electricity",
     "cook_fuel",
     "phone",
@@ -34,155 +53,206 @@ HOUSEHOLD_BY_CLASS = (
     "tv",
     "radio",
     "bank",
-    "rooms",
-    "bedrooms",
     "deaths_12m",
 )
-PERSON_BY_PROFILE = (
-    "marstat",
-    "religion",
-    "school_attend",
-    "educ_attain",
-    "literacy",
-    "act_status",
-    "migrate_recent",
-    "disability",
-    "blind",
-    "deaf",
-    "mental",
-)
+EXPENDITURE = tuple(f"exp_{i:02d}" for i in range(1, 13))
+QUANTILES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+Table = dict[str, dict[str, float]]
 
 
 def age_band(age: pd.Series) -> pd.Series:
-    return pd.cut(age, [-1, 4, 9, 14, 17, 24, 34, 44, 54, 64, 74, 200], labels=False).astype(int)
+    """Index of the age band (see BANDS) for each age."""
+    edges = [-1, *(high for _, high in BANDS)]
+    return pd.cut(age, edges, labels=False).astype(int)
 
 
-def _shares(
-    frame: pd.DataFrame, by: list[str], column: str, weight: str
-) -> dict[str, dict[str, float]]:
-    """{cell key: {value: weighted share}} with the cell key joined by '|'."""
-    table = frame.groupby([*by, column], observed=True)[weight].sum()
-    out: dict[str, dict[str, float]] = {}
-    for key, value in table.items():
-        *cell, val = key if isinstance(key, tuple) else (key,)
-        out.setdefault("|".join(map(str, cell)), {})[str(val)] = float(value)
-    for cell, dist in out.items():
-        total = sum(dist.values())
-        out[cell] = {k: round(v / total, 5) for k, v in dist.items() if v > 0}
+def shares(frame: pd.DataFrame, by: list[str], column: str, weight: str = "hhweight") -> Table:
+    """{cell: {value: weighted share}}, cells keyed 'a|b|c', for every prefix of `by`
+    ('a', 'a|b', 'a|b|c') so a coarser cell always exists; '*' is the whole frame.
+
+    Cells with fewer than MIN_CELL records are dropped so no table describes a handful of
+    people; the generator then uses the next coarser cell.
+    """
+    out: Table = {"*": _distribution(frame, column, weight)}
+    for depth in range(1, len(by) + 1):
+        for key, group in frame.groupby(by[:depth], observed=True):
+            if len(group) >= MIN_CELL:
+                cell = "|".join(map(str, key if isinstance(key, tuple) else (key,)))
+                out[cell] = _distribution(group, column, weight)
     return out
 
 
-def _gap(p: pd.DataFrame) -> list[float]:
-    """Mean and spread of (youngest of head and spouse) minus child age."""
-    parents = p[p["relation"].isin(["Head", "Spouse/partner"])].groupby("hid")["age"].min()
-    kids = p[p["relation"] == "Child"].join(parents.rename("parent_age"), on="hid")
-    gap = kids["parent_age"] - kids["age"]
-    return [float(gap.mean()), float(gap.std())]
+def _distribution(frame: pd.DataFrame, column: str, weight: str) -> dict[str, float]:
+    totals = frame.groupby(frame[column].astype(str), observed=True)[weight].sum()
+    totals = totals[totals > 0] / totals.sum()
+    return {str(k): round(float(v), 4) for k, v in totals.items() if round(float(v), 4) > 0}
 
 
-def _child_by_parent(p: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Child age band given the youngest parent's age band."""
-    parents = p[p["relation"].isin(["Head", "Spouse/partner"])].groupby("hid")["age"].min()
-    kids = p[p["relation"] == "Child"].join(parents.rename("parent_age"), on="hid")
-    kids["parent_band"] = age_band(kids["parent_age"])
-    return _shares(kids, ["parent_band"], "band", "hhweight")
+def _strings(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in frame.select_dtypes(["category", "object", "str"]).columns:
+        frame[column] = frame[column].astype(str)
+    return frame
 
 
-def calibrate(households: pd.DataFrame, people: pd.DataFrame) -> dict:
-    h = households.copy()
-    for c in h.select_dtypes("category"):
-        h[c] = h[c].astype(str)
-    p = people.merge(h[["hid", "urbrur", "quint_nat", "hhsize"]], on="hid")
-    for c in p.select_dtypes("category"):
-        p[c] = p[c].astype(str)
-    p["band"] = age_band(p["age"])
-    p["size"] = p["hhsize"].clip(upper=10)
-    h["size"] = h["hhsize"].clip(upper=10)
-    worker = p[p["act_status"] == "Employed"]
-    spouses = p[p["relation"] == "Spouse/partner"].merge(
-        p[p["relation"] == "Head"][["hid", "age"]], on="hid", suffixes=("", "_head")
+def _household_tables(h: pd.DataFrame) -> dict[str, Any]:
+    strata = h.groupby(["geo1", "urbrur"])
+    wealth = h.groupby(["geo1", "urbrur"])["quint_nat"].transform(
+        lambda q: _normal_scores(q.map(_QUINT_RANK))
     )
-    exp_cols = [f"exp_{i:02d}" for i in range(1, 13)]
+    between = wealth.groupby(h["ea"]).mean().var()
+    within = wealth.groupby(h["ea"]).var().mean()
+    icc = max(0.0, (between - within / EA_SIZE) / (between + within * (1 - 1 / EA_SIZE)))
+    log_pc = np.log(h["pc_exp"])
+    size = h["hhsize"].clip(upper=10)
+    h = h.assign(size=size, size_band=size.clip(upper=7), pc_log=log_pc)
     return {
-        "households_per_region": h.groupby("geo1").size().to_dict(),
-        "weighted_households_per_region": h.groupby("geo1")["hhweight"].sum().round(1).to_dict(),
-        "districts": {g: sorted(d["geo2"].unique().tolist()) for g, d in h.groupby("geo1")},
-        "district_share": _shares(h, ["geo1"], "geo2", "hhweight"),
-        "urban_share": _shares(h, ["geo1"], "urbrur", "hhweight"),
-        "quintile": _shares(h, ["geo1", "urbrur"], "quint_nat", "hhweight"),
-        "hhsize": _shares(h, ["urbrur", "quint_nat"], "size", "hhweight"),
-        "household": {
-            c: _shares(h, ["urbrur", "quint_nat"], c, "hhweight") for c in HOUSEHOLD_BY_CLASS
+        "strata": {
+            f"{g}|{u}": {
+                "eas": int(d["ea"].nunique()),
+                "weighted_households": round(float(d["hhweight"].sum()), 1),
+            }
+            for (g, u), d in strata
         },
+        "district_eas": shares(h.assign(one=1.0), ["geo1", "urbrur"], "geo2", "one"),
+        "quintile": shares(h, ["geo1", "urbrur"], "quint_nat"),
+        "wealth_icc": round(float(icc), 3),
+        "pc_exp_log_quantiles": {
+            q: [round(float(v), 3) for v in np.quantile(d["pc_log"], QUANTILES)]
+            for q, d in h.groupby("quint_nat", observed=True)
+        },
+        "hhsize": shares(h, ["urbrur", "quint_nat"], "size"),
+        "hhsize_over_10": shares(h[h["hhsize"] >= 10], [], "hhsize"),
+        "household": {c: shares(h, ["urbrur", "quint_nat"], c) for c in HOUSEHOLD_BY_CLASS},
+        "piped_water": shares(h, ["water"], "piped_water"),
+        "flush_toilet": shares(h, ["toilet"], "flush_toilet"),
+        "rooms": shares(h, ["size_band", "quint_nat"], "rooms"),
+        "bedrooms": shares(h, ["rooms"], "bedrooms"),
         "expenditure_share": {
-            q: (d[exp_cols].sum() / d[exp_cols].sum().sum()).round(5).tolist()
-            for q, d in h.groupby("quint_nat")
+            q: (d[list(EXPENDITURE)].sum() / d[list(EXPENDITURE)].sum().sum()).round(4).tolist()
+            for q, d in h.groupby("quint_nat", observed=True)
         },
-        "pc_exp_log": {
-            q: [float(np.log(d["pc_exp"]).mean()), float(np.log(d["pc_exp"]).std())]
-            for q, d in h.groupby("quint_nat")
-        },
-        "spouse": _shares(
-            p[p["relation"] == "Head"].merge(
-                p.groupby("hid")["relation"]
-                .apply(lambda r: str((r == "Spouse/partner").any()))
-                .rename("has_spouse"),
-                on="hid",
-            ),
-            ["size", "sex"],
-            "has_spouse",
-            "hhweight",
-        ),
-        "other_member": _shares(
-            p[~p["relation"].isin(["Head", "Spouse/partner"])].join(
-                age_band(p[p["relation"] == "Head"].set_index("hid")["age"]).rename("head_band"),
-                on="hid",
-            ),
-            ["head_band"],
-            "relation",
-            "hhweight",
-        ),
-        "head_sex": _shares(p[p["relation"] == "Head"], ["urbrur"], "sex", "hhweight"),
-        "head_age": _shares(
-            p[p["relation"] == "Head"].merge(
-                p.groupby("hid")["relation"]
-                .apply(lambda r: str((r == "Spouse/partner").any()))
-                .rename("has_spouse"),
-                on="hid",
-            ),
-            ["size", "has_spouse"],
-            "band",
-            "hhweight",
-        ),
-        "spouse_gap": [
-            float((spouses["age_head"] - spouses["age"]).mean()),
-            float((spouses["age_head"] - spouses["age"]).std()),
-        ],
-        "child_age": _shares(p[p["relation"] == "Child"], ["size"], "band", "hhweight"),
-        "parent_gap": _gap(p),
-        "child_age_by_parent": _child_by_parent(p),
-        "other_age": _shares(
-            p[p["relation"].isin(["Other relative", "Non-relative"])],
-            ["relation"],
-            "band",
-            "hhweight",
-        ),
-        "sex": _shares(p[p["relation"] != "Head"], ["relation"], "sex", "hhweight"),
-        "person": {
-            c: _shares(p, ["band", "sex", "urbrur"], c, "hhweight") for c in PERSON_BY_PROFILE
-        },
-        "occupation": _shares(worker, ["educ_attain", "sex"], "occupation", "hhweight"),
-        "industry": _shares(worker, ["occupation"], "industry", "hhweight"),
-        "yrs_school": p.groupby("educ_attain")["yrs_school"].mean().fillna(0).round(2).to_dict(),
     }
 
 
-def main() -> None:
-    households = pd.read_stata(sys.argv[1])
-    people = pd.read_stata(sys.argv[2])
-    CALIBRATION_FILE.parent.mkdir(parents=True, exist_ok=True)
-    CALIBRATION_FILE.write_text(json.dumps(calibrate(households, people), indent=1, sort_keys=True))
-    print(f"wrote {CALIBRATION_FILE}")
+_QUINT_RANK = {"poorest": 0, "poor": 1, "average": 2, "rich": 3, "richest": 4}
+
+
+def _normal_scores(rank: pd.Series) -> pd.Series:
+    """Mid-point normal scores of an ordinal variable (a probit of its cumulative shares)."""
+    from statistics import NormalDist
+
+    cumulative = rank.value_counts(normalize=True).sort_index().cumsum()
+    lower = cumulative.shift(fill_value=0.0)
+    mid = {k: NormalDist().inv_cdf(float((lower[k] + cumulative[k]) / 2)) for k in cumulative.index}
+    return rank.map(mid).astype(float)
+
+
+def _member_tables(h: pd.DataFrame, p: pd.DataFrame) -> dict[str, Any]:
+    heads = p[p["relation"] == "Head"].set_index("hid")
+    has_spouse = p.groupby("hid")["relation"].agg(lambda r: str((r == "Spouse/partner").any()))
+    heads = heads.join(has_spouse.rename("has_spouse"))
+    spouses = p[p["relation"] == "Spouse/partner"].drop_duplicates("hid").set_index("hid")
+    couples = spouses.join(heads[["age", "sex"]].add_suffix("_head"), how="inner")
+    gap = couples["age_head"] - couples["age"]
+    parents = p[p["relation"].isin(["Head", "Spouse/partner"])].groupby("hid")["age"].min()
+    children = p[p["relation"] == "Child"].join(parents.rename("parent_age"), on="hid")
+    children["parent_band"] = age_band(children["parent_age"])
+    others = p[p["relation"] != "Head"].join(heads["band"].rename("head_band"), on="hid")
+    others = others[others["relation"] != "Spouse/partner"]
+    head_religion = heads["religion"]
+    members = p[p["relation"] != "Head"].join(head_religion.rename("head_religion"), on="hid")
+    adults = p[(p["age"] >= 23) & (p["age"] <= 72)]
+    heaped = float(((adults["age"] % 5) == 0).mean())
+    return {
+        "head_sex": shares(heads, ["urbrur"], "sex"),
+        "spouse": shares(heads, ["size", "sex"], "has_spouse"),
+        "head_age": shares(heads, ["size", "has_spouse"], "band"),
+        "spouse_gap": shares(
+            couples.assign(
+                gap=gap.clip(-20, 30).astype(int), head_band=age_band(couples["age_head"])
+            ),
+            ["sex_head", "head_band"],
+            "gap",
+        ),
+        "other_member": shares(others, ["head_band", "size"], "relation"),
+        "child_age": shares(children, ["parent_band"], "band"),
+        "other_age": shares(others[others["relation"] != "Child"], ["relation"], "band"),
+        "member_sex": shares(others, ["relation"], "sex"),
+        "religion": shares(heads, ["geo1"], "religion"),
+        "member_religion": shares(members, ["head_religion"], "religion"),
+        "age_heaping": round(max(0.0, (heaped - 0.2) / 0.8), 3),
+    }
+
+
+def _person_tables(p: pd.DataFrame) -> dict[str, Any]:
+    workers = p[p["act_status"] == "Employed"]
+    women = p[(p["sex"] == "Female") & p["children_born"].notna()]
+    under5 = p[p["age"] < 5]
+    disability = p["disability"] + "/" + p["blind"] + "/" + p["deaf"] + "/" + p["mental"]
+    couples = p.loc[p["relation"] == "Spouse/partner", "hid"].unique()
+    role = np.where(p["relation"] == "Child", "child", "other")
+    role = np.where(p["relation"] == "Head", "head", role)
+    role = np.where((p["relation"] == "Head") & p["hid"].isin(couples), "head_in_couple", role)
+    p = p.assign(role=role, disability_combo=disability)
+    schooled = p[p["yrs_school"].notna()].assign(years=p["yrs_school"].round().astype("Int64"))
+    return {
+        "educ_attain": shares(p, ["band", "sex", "urbrur"], "educ_attain"),
+        "school_attend": shares(p, ["band", "educ_attain"], "school_attend"),
+        "literacy": shares(p, ["band", "educ_attain"], "literacy"),
+        "yrs_school": shares(schooled, ["educ_attain", "band"], "years"),
+        "act_status": shares(p, ["band", "sex", "urbrur"], "act_status"),
+        "marstat": shares(
+            p[(p["role"] != "head_in_couple") & (p["relation"] != "Spouse/partner")],
+            ["role", "band", "sex"],
+            "marstat",
+        ),
+        "migrate_recent": shares(p, ["band", "urbrur"], "migrate_recent"),
+        "disability": shares(p, ["band"], "disability_combo"),
+        "occupation": shares(workers, ["educ_attain", "sex", "urbrur"], "occupation"),
+        "industry": shares(workers, ["occupation", "urbrur"], "industry"),
+        "children_born": {
+            str(b): round(float(d["children_born"].mean()), 2)
+            for b, d in women.groupby("band")
+            if len(d) >= MIN_CELL
+        },
+        "child_growth": {
+            str(a): [
+                round(float(d["ch_weight"].mean()), 2),
+                round(float(d["ch_weight"].std()), 2),
+                round(float(d["ch_height"].mean()), 1),
+                round(float(d["ch_height"].std()), 1),
+            ]
+            for a, d in under5.groupby("age")
+        },
+    }
+
+
+def calibrate(households: pd.DataFrame, people: pd.DataFrame) -> dict[str, Any]:
+    """All tables the generator needs, from one household and one individual frame."""
+    h = _strings(households)
+    p = _strings(people).merge(h[["hid", "geo1", "urbrur", "quint_nat", "hhsize"]], on="hid")
+    p["band"] = age_band(p["age"])
+    p["size"] = p["hhsize"].clip(upper=10)
+    return {
+        "source": "weighted aggregates of the catalog 5906 sample; no rows",
+        "min_cell": MIN_CELL,
+        **_household_tables(h),
+        **_member_tables(h, p),
+        **_person_tables(p),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("households", type=Path, help="household file (.dta)")
+    parser.add_argument("individuals", type=Path, help="individual file (.dta)")
+    parser.add_argument("--out", type=Path, default=CALIBRATION_FILE)
+    args = parser.parse_args(argv)
+    tables = calibrate(pd.read_stata(args.households), pd.read_stata(args.individuals))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(tables, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":
