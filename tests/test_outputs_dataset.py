@@ -10,7 +10,7 @@ import yaml
 from runfolder import finalize_small, make_run_folder
 
 from scenariosim.labels import IMAGE_ATTRIBUTES
-from scenariosim.outputs.dataset import build_dataset, write_dataset
+from scenariosim.outputs.dataset import build_dataset
 from scenariosim.outputs.naming import inside, safe_name
 from scenariosim.outputs.run_folder import open_run
 from scenariosim.outputs.splits import assign_groups, plan_splits
@@ -112,15 +112,6 @@ def test_a_killed_run_still_builds_its_dataset_and_says_what_is_missing(tmp_path
     assert any("persona" in m for m in run.missing)
     summary = build_dataset(run)
     assert summary.rows("posts") + summary.rows("comments") + summary.rows("image_prompts") == 5
-
-
-def test_write_dataset_keeps_its_old_call_and_files(tmp_path: Path) -> None:
-    run_dir = make_run_folder(tmp_path / "run")
-    personas = [json.loads(line) for line in (run_dir / "personas.jsonl").read_text().splitlines()]
-    out = write_dataset(run_dir, personas)
-    assert pd.read_parquet(out / "personas.parquet")["id"].tolist() == ["p1", "p2", "p3"]
-    assert len(pd.read_parquet(out / "posts.parquet")) == 4
-    assert (out / "README.md").exists()
 
 
 @pytest.mark.parametrize("hostile", ["../../etc/passwd", "/abs/path", "..", ".hidden", "a/b\\c"])

@@ -31,6 +31,7 @@ class ContextChunk(BaseModel):
     outlet: str
     date: str
     text: str
+    score: float | None = None  # retrieval similarity, for traces; never shown to the agent
 
 
 class PhaseBrief(BaseModel):

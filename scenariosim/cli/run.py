@@ -50,4 +50,7 @@ def _report(result: RunResult) -> None:
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items())) or "nothing"
     console.print(f"run {result.run_id}: {counts}")
     console.print(f"dataset: {result.dataset_dir}")
+    console.print(f"report: {result.report_path}")
+    for note in result.missing:
+        console.print(f"note: {note}", markup=False)
     console.print(f"run folder: {result.run_dir}", soft_wrap=True)

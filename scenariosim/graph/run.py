@@ -1,4 +1,4 @@
-"""Running a scenario: resolve it, build the context, drive the graph, write the dataset.
+"""Running a scenario: resolve it, build the context, drive the graph, finalize the outputs.
 
 `run_scenario(scenario)` starts a run; `resume_run(run_id)` continues a killed one from its
 last checkpoint (thread id = run id) with exactly the scenario it was started with.
@@ -21,9 +21,10 @@ from scenariosim.errors import ConfigError
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.world import World, open_world
-from scenariosim.models import ChatOptions, make_chat_model
+from scenariosim.models import ChatOptions, make_chat_model, make_image_backend
 from scenariosim.models.cache import SqliteCallCache
-from scenariosim.outputs.dataset import atomic_write_text, write_dataset
+from scenariosim.outputs.dataset import atomic_write_text
+from scenariosim.outputs.finalize import finalize_run, image_spec
 from scenariosim.outputs.jsonl import JsonlWriter
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Scenario
@@ -37,7 +38,9 @@ class RunResult:
     run_id: str
     run_dir: Path
     dataset_dir: Path
+    report_path: Path
     counts: dict[str, int] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
 
 
 def new_run_id(scenario: Scenario) -> str:
@@ -116,6 +119,10 @@ def _execute(
     world = open_world(scenario, settings)  # checks every input file before loading a model
     if not resume:
         _write_resolved(run_dir, run_id, scenario, world)
+    # Built before any chat model so a bad image spec or a missing key fails first.
+    image_backend = make_image_backend(
+        image_spec(scenario.model_dump(mode="json"), settings), settings
+    )
     cache = SqliteCallCache(settings.cache_dir / "llm-calls.sqlite") if use_cache else None
     traces = TraceWriter(run_dir / "traces.jsonl", run_id)
     progress, on_artifact = _progress_bar(scenario, quiet)
@@ -155,8 +162,21 @@ def _execute(
             cache.close()
     counts = Counter(f"{o['kind']}:{o['status']}" for o in final.get("outcomes", []))
     traces.write("run", status="finished", counts=dict(counts))
-    dataset_dir = write_dataset(run_dir, world.persona_rows)
-    return RunResult(run_id=run_id, run_dir=run_dir, dataset_dir=dataset_dir, counts=dict(counts))
+    outputs = finalize_run(
+        run_dir,
+        settings,
+        persona_rows=world.persona_rows,
+        image_backend=image_backend,
+        embeddings=world.embeddings,
+    )
+    return RunResult(
+        run_id=run_id,
+        run_dir=run_dir,
+        dataset_dir=outputs.dataset_dir,
+        report_path=outputs.report_path,
+        counts=dict(counts),
+        missing=outputs.missing,
+    )
 
 
 def run_scenario(

@@ -113,6 +113,7 @@ def open_world(scenario: Scenario, settings: Settings) -> World:
                 outlet=c.outlet,
                 date=c.date,
                 text=c.text,
+                score=c.score,
             )
             for c in found
         ]

@@ -157,17 +157,3 @@ def build_dataset(
     return DatasetSummary(
         path=out, split_by=split_by, counts=counts, leakage=plan.leakage, notes=notes
     )
-
-
-def write_dataset(
-    run_dir: Path, personas: list[dict[str, Any]] | None = None, split_by: SplitBy = "household"
-) -> Path:
-    """Tables and card without images or evaluation (`finalize_run` does everything)."""
-    from scenariosim.outputs.card import write_card
-
-    run = open_run(run_dir)
-    if personas is not None:
-        run.personas = personas
-    summary = build_dataset(run, None, split_by)
-    write_card(run, summary, evaluation=None)
-    return summary.path

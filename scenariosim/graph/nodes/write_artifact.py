@@ -101,7 +101,7 @@ def _run_task(
         "retrieval",
         **base,
         query=query,
-        chunks=[{"chunk_id": c.chunk_id, "doc_id": c.doc_id, "outlet": c.outlet} for c in chunks],
+        chunks=[c.model_dump() for c in chunks],
         latency_s=round(time.perf_counter() - started, 4),
     )
     policy = CriticPolicy(ctx.scenario.critic.threshold, ctx.scenario.critic.reject_below)
