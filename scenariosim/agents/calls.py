@@ -4,6 +4,7 @@ Every agent goes through `call_structured`, so retries, the call cache and the f
 traces report (latency, tokens, attempts, errors) are handled in one place.
 """
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class AgentModel:
     cache: CallCache | None = None
     max_attempts: int = 3
     backoff_s: float = 0.5
+    max_wait_s: float = 60.0  # no single wait is longer, whatever a server asks for
 
 
 def _recoverable_errors() -> tuple[type[BaseException], ...]:
@@ -54,6 +56,37 @@ def _recoverable_errors() -> tuple[type[BaseException], ...]:
 
 RECOVERABLE = _recoverable_errors()
 
+# "Please retry in 37.5s" (Gemini), "retryDelay': '37s'" (Google RetryInfo), "retry after 2s".
+_RETRY_IN_TEXT = re.compile(
+    r"retry(?:[ _-]?after|[ _-]?delay|[ _-]?in)\W{0,4}(\d+(?:\.\d+)?)\s*s", re.IGNORECASE
+)
+
+
+def retry_after_s(error: BaseException) -> float | None:
+    """Seconds a rate-limited server asked us to wait, if it said (attribute, header or text)."""
+    value = getattr(error, "retry_after", None)
+    if value is None:
+        response = getattr(error, "response", None)
+        headers = getattr(response, "headers", None)
+        value = headers.get("retry-after") if headers is not None else None
+    if value is None:
+        found = _RETRY_IN_TEXT.search(str(error))
+        value = found.group(1) if found else None
+    try:
+        seconds = float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None  # an HTTP date: fall back to our own backoff
+    return seconds if seconds is not None and seconds >= 0 else None
+
+
+def backoff_wait_s(model: AgentModel, attempt: int, error: BaseException) -> float:
+    """Exponential backoff from `backoff_s`, at least what the server asked, at most `max_wait_s`."""
+    wait = model.backoff_s * 2**attempt
+    asked = retry_after_s(error)
+    if asked is not None:
+        wait = max(wait, asked)
+    return min(wait, model.max_wait_s)
+
 
 @dataclass
 class CallRecord:
@@ -71,6 +104,7 @@ class CallRecord:
     output_tokens: int = 0
     cached: bool = False
     retries: list[str] = field(default_factory=list)
+    waits_s: list[float] = field(default_factory=list)  # backoff slept before each retry
 
     def as_trace(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -83,7 +117,10 @@ def call_structured(
     seed: int,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[T | None, CallRecord]:
-    """Ask for `schema`; retry bad output with a new seed and errors with backoff.
+    """Ask for `schema`; retry bad output at once with a new seed, errors after a backoff.
+
+    Backoff doubles from `model.backoff_s`, honours a server's retry-after, and is bounded
+    by `model.max_wait_s`.
 
     Returns the parsed object (None when every attempt failed) and the call's record.
     """
@@ -116,7 +153,9 @@ def call_structured(
                 record.retries.append(f"{type(e).__name__}: {e}"[:300])
                 record.error = record.retries[-1]
                 if attempt + 1 < model.max_attempts:
-                    sleep(model.backoff_s * 2**attempt)
+                    wait = backoff_wait_s(model, attempt, e)
+                    record.waits_s.append(round(wait, 4))
+                    sleep(wait)
                 continue
             raw: AIMessage = result["raw"]
             raw_text, usage = raw.text, dict(raw.usage_metadata or {})
