@@ -46,3 +46,4 @@ clean:
 
 docs: install
 	$(BIN)/python -c "from scenariosim.scenario import reference_markdown; print(reference_markdown())" > docs/scenario.md
+	$(BIN)/python -m scenariosim.cli.reference > docs/cli.md
