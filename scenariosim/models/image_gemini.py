@@ -5,6 +5,11 @@ Built only when a key is set. The chat model is asked for an IMAGE response moda
 (`response_modalities`, `image_config` are the library's documented options); the picture
 comes back as an `image_url` content block holding a base64 data URL. A generative model is
 asked for the attributes, not bound by them, so these labels are the requested ones.
+
+The client is `GeminiChat`, so a blocked or failed request is a `ModelError` that the run
+records as a missing image. Image calls do not go through the agents' call loop, so the
+SDK's own retries stay on (`max_retries=4`: about 1, 2, 4 s apart; they ignore a 429's
+retry delay); they share the chat models' rate limiter for the image model.
 """
 
 import base64
@@ -14,7 +19,6 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
-from langchain_core.rate_limiters import InMemoryRateLimiter
 from PIL import Image, UnidentifiedImageError
 
 from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
@@ -93,13 +97,11 @@ def make_gemini_image_backend(spec: ModelSpec, settings: Settings) -> GeminiImag
         raise ConfigError(
             "a Gemini image spec names its model, e.g. 'gemini:gemini-2.5-flash-image'"
         )
-    from langchain_google_genai import ChatGoogleGenerativeAI, Modality
+    from langchain_google_genai import Modality
 
-    limiter = InMemoryRateLimiter(
-        requests_per_second=settings.gemini_requests_per_second,
-        check_every_n_seconds=0.05,
-        max_bucket_size=1,
-    )
+    from scenariosim.models.gemini import shared_rate_limiter
+    from scenariosim.models.gemini_chat import GeminiChat
+
     options: dict[str, Any] = {
         "model": spec.name,
         "google_api_key": settings.google_api_key,
@@ -107,6 +109,6 @@ def make_gemini_image_backend(spec: ModelSpec, settings: Settings) -> GeminiImag
         "response_modalities": [Modality.TEXT, Modality.IMAGE],
         "max_retries": 4,
         "timeout": settings.request_timeout_s,
-        "rate_limiter": limiter,
+        "rate_limiter": shared_rate_limiter(spec.name, settings),
     }
-    return GeminiImageBackend(str(spec), ChatGoogleGenerativeAI(**options))
+    return GeminiImageBackend(str(spec), GeminiChat(**options))
