@@ -16,6 +16,7 @@ from scenariosim.cli import corpus as corpus_cli
 from scenariosim.cli import models as models_cli
 from scenariosim.cli import outputs as outputs_cli
 from scenariosim.cli import personas as personas_cli
+from scenariosim.cli.replay import replay as replay_command
 from scenariosim.cli.run import run as run_command
 from scenariosim.cli.trace import trace as trace_command
 from scenariosim.errors import ScenarioSimError
@@ -48,6 +49,7 @@ app.add_typer(personas_cli.app, name="personas")
 app.add_typer(corpus_cli.app, name="corpus")
 app.command("run")(run_command)
 app.command("trace")(trace_command)
+app.command("replay")(replay_command)
 app.command("eval")(outputs_cli.evaluate)
 app.command("export")(outputs_cli.export)
 app.command("review")(outputs_cli.review)
