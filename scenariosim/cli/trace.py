@@ -2,7 +2,8 @@
 
 Without filters: the summary. `--persona ID` / `--record ID`: the full story of those
 tasks (prompts, chunks with scores, drafts, critiques, what was published). `--node NAME`
-narrows the summary and the stories to one graph node. `--html` writes the trace viewer.
+narrows the summary and the stories to one graph node. `--html` writes the trace viewer,
+`--otel FILE` the spans as OpenTelemetry JSON (a local file; nothing is sent).
 Trace text is printed with markup off: it is data, never formatting.
 """
 
@@ -190,11 +191,18 @@ def trace(
     output: Path | None = typer.Option(
         None, "--output", "-o", help=f"Where --html writes (default: RUN/{TRACE_PAGE})."
     ),
+    otel: Path | None = typer.Option(
+        None, "--otel", help="Also write the traces as OpenTelemetry spans to this JSON file."
+    ),
 ) -> None:
     """Summarise a run's traces, or tell the story of a persona, a record or a node."""
     run_dir = find_run_dir(run, out)
     console = Console(soft_wrap=True)
     summary = summarise(run_dir, node=node)
+    if otel is not None:
+        from scenariosim.outputs.trace_export import export_spans
+
+        console.print(f"wrote {export_spans(run_dir, otel)} spans to {otel}")
     if node is not None and not summary.node_steps and not summary.model_calls:
         known = sorted({s.node for s in summarise(run_dir).steps})
         raise ConfigError(f"no node '{node}' in this run's traces; known: {', '.join(known)}")
