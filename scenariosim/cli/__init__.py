@@ -16,6 +16,7 @@ from scenariosim.cli import corpus as corpus_cli
 from scenariosim.cli import models as models_cli
 from scenariosim.cli import outputs as outputs_cli
 from scenariosim.cli import personas as personas_cli
+from scenariosim.cli import references as references_cli
 from scenariosim.cli.replay import replay as replay_command
 from scenariosim.cli.run import run as run_command
 from scenariosim.cli.trace import trace as trace_command
@@ -47,6 +48,7 @@ app = typer.Typer(
 app.add_typer(models_cli.app, name="models")
 app.add_typer(personas_cli.app, name="personas")
 app.add_typer(corpus_cli.app, name="corpus")
+app.add_typer(references_cli.app, name="references")
 app.command("run")(run_command)
 app.command("trace")(trace_command)
 app.command("replay")(replay_command)
