@@ -45,6 +45,21 @@ class RetrievalConfig(_Strict):
     mmr: bool = Field(True, description="Diversify chunks with maximal marginal relevance.")
     fetch_k: int = Field(16, ge=1, le=200, description="Candidates MMR chooses from.")
     lambda_mult: float = Field(0.6, ge=0, le=1, description="MMR: 1 = relevance, 0 = diversity.")
+    chunk_size: int = Field(
+        700, ge=100, le=20_000, description="Most characters per corpus chunk (whole sentences)."
+    )
+    chunk_overlap: int = Field(
+        150, ge=0, description="Characters of sentences repeated; at most half the chunk size."
+    )
+
+    @model_validator(mode="after")
+    def _overlap_below_half(self) -> "RetrievalConfig":
+        if self.chunk_overlap > self.chunk_size // 2:
+            raise ValueError(
+                f"chunk_overlap {self.chunk_overlap} must be at most half chunk_size "
+                f"{self.chunk_size}"
+            )
+        return self
 
 
 class PhaseFilters(_Strict):

@@ -13,6 +13,7 @@ from langchain_core.embeddings import Embeddings
 
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.context import Actor, Retrieve
+from scenariosim.knowledge.chunking import ChunkSettings
 from scenariosim.knowledge.documents import read_corpus
 from scenariosim.knowledge.gazetteer import load_gazetteer
 from scenariosim.knowledge.store import CorpusStore, IngestReport, RetrievalFilter
@@ -85,11 +86,15 @@ def open_world(scenario: Scenario, settings: Settings) -> World:
     embedding_spec = settings.embedding_model
     embeddings = make_embeddings(embedding_spec, settings)
     embedding_model = getattr(embeddings, "model_name", str(parse_spec(embedding_spec)))
+    retrieval = scenario.retrieval
     store = CorpusStore.open(
-        settings.cache_dir / "chroma", str(corpus_dir.resolve()), embeddings, embedding_model
+        settings.cache_dir / "chroma",
+        str(corpus_dir.resolve()),
+        embeddings,
+        embedding_model,
+        ChunkSettings(size=retrieval.chunk_size, overlap=retrieval.chunk_overlap),
     )
     report = store.ingest(docs, problems)
-    retrieval = scenario.retrieval
 
     def retrieve(query: str, phase: Phase, actor: Actor | None) -> list[ContextChunk]:
         text = f"{query} {actor.card.province}" if actor else query
