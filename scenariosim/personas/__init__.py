@@ -9,7 +9,7 @@ representativeness. Knows nothing of LLMs, retrieval or the graph.
     personas = enrich(rows, seed=7)              # list[Persona], ids hid-idno
     table = representativeness(personas, census, where="age >= 18 and cell == 1")
 
-See README.md in this folder for the files and docs/personas.md for the rules.
+See docs/personas.md for the files, the rules and the CLI.
 """
 
 from scenariosim.personas.enrich import enrich, parse_persona_id, persona_id

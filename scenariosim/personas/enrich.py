@@ -1,14 +1,14 @@
 """From census rows to `Persona`s: facts in words, a name, a province, digital access and
-traits. Why each rule is what it is, with its sources, is in docs/personas.md.
+traits. Every rule, and what the traits do in a run, is in docs/personas.md.
 
 Every random choice uses a generator seeded by (seed, what, hid, idno), so a persona is
 the same whoever else is sampled with it and whatever order rows come in. The rules:
 
 - name: `names.draw_name` (household family name, generation-leaning given name).
 - province: the gazetteer province whose `region` is the census `geo1`.
-- occupation: the ISCO group in words when employed; otherwise student (in school),
-  looking for work (unemployed), retired (60+), keeps house (married woman 20-59 out of
-  the labour force), child (under 6), else not in paid work.
+- occupation: the ISCO group in words when employed; otherwise, first that fits: student
+  (in school, 5+), child (under 6), looking for work (unemployed), retired (60+),
+  homemaker (married woman 20-59), else not in paid work.
 - digital access (no randomness): none without a household cell phone if 60+, under 10 or
   never schooled, else low; with one, points for age (15-29: 3, 30-44: 2, 10-14 and 45-59:
   1), schooling (secondary +1, university +2, none -1), town +1, rich/richest +1,
@@ -198,8 +198,8 @@ def _traits(
     industry: str,
     rng: random.Random,
 ) -> Traits:
-    """Census facts -> traits. Directions from the literature (docs/personas.md); the
-    sizes are this project's choices, set so traits spread over their whole range."""
+    """Census facts -> traits. Directions and sizes are this project's assumptions, not
+    estimates (docs/personas.md), set so traits spread over their whole range."""
     age = int(row["age"])
     level = EDUCATION_LEVEL.get(education, 0)
     urban = bool(int(row["urban"]))
