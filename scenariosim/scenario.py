@@ -26,6 +26,11 @@ class WorldConfig(_Strict):
 
     corpus: Path | None = Field(None, description="Folder or file of documents to ground agents.")
     gazetteer: Path | None = Field(None, description="Gazetteer YAML of the world's entities.")
+    references: Path | None = Field(
+        None,
+        description="Reference library folder (`scenariosim references add`); default "
+        "<cache_dir>/references. The shipped synthetic references are always in it.",
+    )
 
 
 class PersonaSelection(_Strict):
@@ -45,6 +50,9 @@ class RetrievalConfig(_Strict):
     mmr: bool = Field(True, description="Diversify chunks with maximal marginal relevance.")
     fetch_k: int = Field(16, ge=1, le=200, description="Candidates MMR chooses from.")
     lambda_mult: float = Field(0.6, ge=0, le=1, description="MMR: 1 = relevance, 0 = diversity.")
+    references_k: int = Field(
+        3, ge=0, le=12, description="Visual references an image-prompt author sees (0: none)."
+    )
     chunk_size: int = Field(
         700, ge=100, le=20_000, description="Most characters per corpus chunk (whole sentences)."
     )
@@ -190,6 +198,7 @@ def _resolve_paths(scenario: Scenario, base_dir: Path) -> Scenario:
         update={
             "corpus": resolve(scenario.world.corpus),
             "gazetteer": resolve(scenario.world.gazetteer),
+            "references": resolve(scenario.world.references),
         }
     )
     personas = scenario.personas.model_copy(update={"census": resolve(scenario.personas.census)})
