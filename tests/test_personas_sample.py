@@ -1,5 +1,8 @@
 """Weighted sampling: convergence to the weighted census, seeds, filters, households."""
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,10 +11,23 @@ from scenariosim.errors import ConfigError
 from scenariosim.personas import PersonaFilter, load_census, sample_people, select
 from scenariosim.personas.load import Census
 
+REPO = Path(__file__).resolve().parents[1]
+REAL_HLD = "WLD_2023_SYNTH-SVY-HLD-EN_v01_M.dta"
+
 
 @pytest.fixture(scope="module")
 def census() -> Census:
     return load_census()
+
+
+@pytest.fixture(scope="module")
+def real_census(tmp_path_factory: pytest.TempPathFactory) -> Census:
+    folder = Path(
+        os.environ.get("SCENARIOSIM_WORLDBANK_DIR", REPO.parent / "shared/data/worldbank")
+    )
+    if not (folder / REAL_HLD).exists():
+        pytest.skip("World Bank files absent (set SCENARIOSIM_WORLDBANK_DIR)")
+    return load_census(folder, cache_dir=tmp_path_factory.mktemp("cache"))
 
 
 def _tvd(draws: pd.Series, population: pd.Series, weights: pd.Series) -> float:
@@ -38,6 +54,15 @@ def test_age_bands_of_5000_draws_are_within_003_tvd(census) -> None:
     assert (
         _tvd(pd.cut(draws["age"], bands), pd.cut(people["age"], bands), people["hhweight"]) < 0.03
     )
+
+
+@pytest.mark.parametrize("column", ["geo1", "urbrur", "sex", "educ_attain", "act_status"])
+def test_5000_draws_from_the_real_files_are_within_003_tvd_of_their_weighted_census(
+    real_census, column
+) -> None:
+    draws = sample_people(real_census, 5000, seed=4)
+    people = real_census.people
+    assert _tvd(draws[column], people[column], people["hhweight"]) < 0.03
 
 
 def test_draws_follow_hhweight_not_row_counts(census) -> None:
