@@ -16,7 +16,10 @@ Answers are extractive, not generated: a text field is filled with a sentence co
 the request (from its `<context>` section when it has one), enums take their first value,
 bounded integers their maximum, numbers their minimum, booleans false, and only required
 properties are filled. Token counts are estimated as one token per four characters (1290
-per image, Google's documented figure for image output).
+per image, Google's documented figure for image output). `thinking_tokens` makes it
+"think" like Gemini 2.5 and later: the thoughts are reported as `thoughtsTokenCount` and
+count against `maxOutputTokens`, so a small budget yields a cut-off or empty answer with
+finish reason MAX_TOKENS (capped by `thinkingConfig.thinkingBudget` when the request sets it).
 
 Every request is recorded (`stand_in.requests`) with its headers, body and arrival time.
 `stand_in.add_fault(Fault(...))` makes matching requests fail the way Gemini does: 429
@@ -296,10 +299,12 @@ class GeminiStandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         embedding_dims: int = 768,
+        thinking_tokens: int = 0,
         answers: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.api_key = api_key
         self.embedding_dims = embedding_dims
+        self.thinking_tokens = thinking_tokens
         self.answers = dict(answers or {})
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []
@@ -527,8 +532,25 @@ class GeminiStandIn:
             parts = [{"text": text}]
             output_tokens = estimate_tokens(text)
         finish = "MAX_TOKENS" if fault == "malformed_json" else "STOP"
+        thoughts = self.thinking_tokens
+        budget = (config.get("thinkingConfig") or {}).get("thinkingBudget")
+        if budget is not None and budget >= 0:
+            thoughts = min(thoughts, int(budget))
+        limit = config.get("maxOutputTokens")
+        if thoughts and limit is not None and thoughts + output_tokens > int(limit):
+            thoughts = min(thoughts, int(limit))
+            room = int(limit) - thoughts
+            kept = parts[0]["text"][: room * 4] if room > 0 and "text" in parts[0] else ""
+            parts = [{"text": kept}] if kept else []
+            output_tokens = estimate_tokens(kept) if kept else 0
+            finish = "MAX_TOKENS"
         usage["candidatesTokenCount"] = output_tokens
-        usage["totalTokenCount"] = usage["promptTokenCount"] + output_tokens
+        if thoughts:
+            usage["thoughtsTokenCount"] = thoughts
+        usage["totalTokenCount"] = usage["promptTokenCount"] + output_tokens + thoughts
+        if not parts:
+            candidate = {"finishReason": finish, "index": 0}
+            return {"candidates": [candidate], "usageMetadata": usage, **base}
         return {
             "candidates": [
                 {"content": {"parts": parts, "role": "model"}, "finishReason": finish, "index": 0}

@@ -97,6 +97,24 @@ def test_usage_is_counted_as_gemini_reports_it(stand_in: GeminiStandIn) -> None:
     assert record.output_tokens == usage["candidatesTokenCount"]
 
 
+def test_thinking_tokens_are_counted_as_output_tokens() -> None:
+    with GeminiStandIn(KEY, thinking_tokens=300) as server:
+        _, record = call_structured(agent(server), PROMPT, CheckReply, seed=5)
+        usage = server.requests[0].usage
+    assert usage is not None and usage["thoughtsTokenCount"] == 300
+    assert record.output_tokens == usage["candidatesTokenCount"] + 300
+
+
+def test_thinking_that_spends_the_whole_budget_fails_saying_so() -> None:
+    with GeminiStandIn(KEY, thinking_tokens=600) as server:
+        parsed, record = call_structured(agent(server), PROMPT, CheckReply, seed=5)
+    assert parsed is None
+    assert record.error is not None
+    assert "whole output budget of 512 tokens before answering (512 of them thinking)" in (
+        record.error
+    )
+
+
 def test_a_429_is_retried_after_the_delay_gemini_asks_for(stand_in: GeminiStandIn) -> None:
     stand_in.add_fault(Fault("rate_limit", retry_delay_s=1.0))
     parsed, record = call_structured(agent(stand_in), PROMPT, CheckReply, seed=5)

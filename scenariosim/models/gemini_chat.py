@@ -119,7 +119,23 @@ class GeminiChat(ChatGoogleGenerativeAI):
         reason = blocked_reason(result)
         if reason is not None:
             raise ModelError(f"Gemini {self.model} blocked the answer: {reason}")
+        self._raise_if_out_of_budget(result)
         return result
+
+    def _raise_if_out_of_budget(self, result: ChatResult) -> None:
+        """An empty answer cut off at MAX_TOKENS: on Gemini 2.5 and later, thinking counts
+        against `maxOutputTokens`, so a budget sized for the answer alone can leave none."""
+        for generation in result.generations:
+            meta = {**(generation.generation_info or {}), **generation.message.response_metadata}
+            if _name(meta.get("finish_reason") or "") != "MAX_TOKENS" or generation.message.text:
+                continue
+            usage = getattr(generation.message, "usage_metadata", None) or {}
+            thinking = (usage.get("output_token_details") or {}).get("reasoning", 0)
+            raise ModelError(
+                f"Gemini {self.model} spent its whole output budget of "
+                f"{self.max_output_tokens} tokens before answering ({thinking} of them "
+                "thinking): raise the scenario's models.max_tokens"
+            )
 
     def with_structured_output(  # type: ignore[override]
         self,
