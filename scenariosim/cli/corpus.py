@@ -390,3 +390,101 @@ def drop(
         )
     client.delete_collection(collection)
     Console().print(f"dropped {collection}")
+
+
+@app.command("tune")
+def tune_command(
+    corpus: Path | None = _CORPUS,
+    queries: list[Path] = typer.Option(
+        None, "--queries", "-q", help="Labelled query YAML (repeatable; default: beside corpus)."
+    ),
+    chunk_size: list[int] = typer.Option(
+        None, "--chunk-size", help="Chunk sizes to try (repeatable; default 400 and 700)."
+    ),
+    chunk_overlap: list[int] = typer.Option(
+        None, "--chunk-overlap", help="Overlaps to try (repeatable; default 0 and 150)."
+    ),
+    k: list[int] = typer.Option(None, "--k", "-k", help="k values to try (default 3 and 5)."),
+    lambda_mult: list[float] = typer.Option(
+        None, "--lambda", help="MMR lambdas to try (default 0.5 and 1.0)."
+    ),
+    fetch_k: int = _FETCH_K,
+    store: Path | None = _STORE,
+    server: str | None = _SERVER,
+    name: str | None = _NAME,
+    title: bool = _TITLE,
+    apply: Path | None = typer.Option(
+        None, "--apply", help="Write the best settings into this scenario file's retrieval:."
+    ),
+    as_json: bool = _JSON,
+) -> None:
+    """Score retrieval over a grid of chunking, k and MMR lambda; optionally apply the best."""
+    from scenariosim.knowledge.evaluate import load_queries, query_files_for
+    from scenariosim.knowledge.tune import (
+        TuneGrid,
+        apply_to_scenario,
+        best_row,
+        retrieval_values,
+        tune,
+    )
+
+    defaults = TuneGrid()
+    grid = TuneGrid(
+        chunk_sizes=chunk_size or defaults.chunk_sizes,
+        overlaps=chunk_overlap or defaults.overlaps,
+        ks=k or defaults.ks,
+        lambdas=lambda_mult or defaults.lambdas,
+        fetch_k=fetch_k,
+    )
+    for value in grid.ks:
+        RetrievalSettings.checked(k=value)
+    for value in grid.lambdas:
+        RetrievalSettings.checked(lambda_mult=value)
+    labelled = load_queries(queries or query_files_for(corpus or SHIPPED_CORPUS))
+    console = Console(stderr=True)
+
+    def open_for(chunking: ChunkSettings) -> CorpusStore:
+        return _open(corpus, store, server, name, chunking.size, chunking.overlap, title)
+
+    rows = tune(
+        open_for,
+        labelled,
+        grid,
+        progress=lambda text: None if as_json else console.print(f"[dim]{escape(text)}[/]"),
+    )
+    best = best_row(rows)
+    if as_json:
+        typer.echo(json.dumps({"rows": [r.model_dump() for r in rows], "best": best.model_dump()}))
+    else:
+        table = Table(
+            "chunk size",
+            "overlap",
+            "chunks",
+            "lambda",
+            "k",
+            "hit@k",
+            "MRR",
+            "ms/query",
+            title=f"{len(labelled)} labelled queries",
+        )
+        for r in rows:
+            style = "bold green" if r == best else None
+            table.add_row(
+                str(r.chunk_size),
+                str(r.chunk_overlap),
+                str(r.chunks),
+                f"{r.lambda_mult:.2f}",
+                str(r.k),
+                f"{r.hit_at_k:.3f}",
+                f"{r.mrr:.3f}",
+                f"{r.ms_per_query:.1f}",
+                style=style,
+            )
+        Console(width=120).print(table)
+        Console().print(
+            f"best: chunk size {best.chunk_size}, overlap {best.chunk_overlap}, k {best.k}, "
+            f"lambda {best.lambda_mult} (hit@k {best.hit_at_k:.3f}, MRR {best.mrr:.3f})"
+        )
+    if apply is not None:
+        apply_to_scenario(apply, retrieval_values(best))
+        Console(stderr=as_json).print(f"wrote the best retrieval settings to {apply}")
