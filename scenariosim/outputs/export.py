@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from scenariosim.errors import ConfigError
+from scenariosim.outputs.dataset import atomic_write_text
 from scenariosim.outputs.naming import inside, safe_name
 from scenariosim.outputs.run_folder import RunFolder
 
@@ -94,5 +95,5 @@ def export_folder(run: RunFolder, target_parent: Path, force: bool = False) -> P
         shutil.copy2(file, destination)
     note = _missing_text(run)
     if note:
-        (target / "MISSING.txt").write_text(note, encoding="utf-8")
+        atomic_write_text(target / "MISSING.txt", note)
     return target
