@@ -4,6 +4,7 @@ embedding backends registered under the spec `fake`, for fast tests of run-level
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
@@ -58,3 +59,11 @@ def fake_cli_env(root: Path) -> Iterator[Settings]:
         patch.setenv("SCENARIOSIM_CACHE_DIR", str(root / "cache"))
         patch.setenv("SCENARIOSIM_OUTPUT_DIR", str(root / "outputs"))
         yield load_settings()
+
+
+def fake_variant(variant: Any) -> Any:
+    """Run one sweep variant in a spawned process with the fakes registered there."""
+    from scenariosim.graph.sweep import run_variant
+
+    register_fakes()
+    return run_variant(variant)

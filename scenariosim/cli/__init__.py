@@ -19,6 +19,7 @@ from scenariosim.cli import personas as personas_cli
 from scenariosim.cli import references as references_cli
 from scenariosim.cli.replay import replay as replay_command
 from scenariosim.cli.run import run as run_command
+from scenariosim.cli.sweep import sweep as sweep_command
 from scenariosim.cli.trace import trace as trace_command
 from scenariosim.errors import ScenarioSimError
 
@@ -52,6 +53,7 @@ app.add_typer(references_cli.app, name="references")
 app.command("run")(run_command)
 app.command("trace")(trace_command)
 app.command("replay")(replay_command)
+app.command("sweep")(sweep_command)
 app.command("eval")(outputs_cli.evaluate)
 app.command("export")(outputs_cli.export)
 app.command("review")(outputs_cli.review)
