@@ -32,6 +32,12 @@ def test_the_graph_drawing_is_langgraphs_drawing_of_the_compiled_graph() -> None
     )
 
 
+def test_the_readme_shows_the_same_drawing() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```mermaid\n(.*?)```", readme, flags=re.S)
+    assert blocks and blocks[0].strip() == build_graph().get_graph().draw_mermaid().strip()
+
+
 def test_every_subpackage_is_described() -> None:
     subpackages = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
     missing = [name for name in subpackages if f"`scenariosim/{name}/`" not in ARCHITECTURE]
