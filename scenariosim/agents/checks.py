@@ -2,7 +2,8 @@
 
 A 135M model invents freely; these checks catch the inventions that matter for a dataset
 about a fictional world: names and numbers from nowhere, real-world names, contradictions
-of the persona's own facts, image labels that disagree with the scene.
+of the persona's own facts, image labels that disagree with the scene, with the post the
+picture illustrates, or with what the reference photos it was shown make likely.
 """
 
 import re
@@ -13,7 +14,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from scenariosim.agents.schemas import CheckResults, ImagePromptDraft, PersonaCard
+from scenariosim.agents.schemas import CheckResults, ImagePromptDraft, PersonaCard, ReferenceCard
+from scenariosim.labels import IMAGE_ATTRIBUTES
 
 REAL_WORLD_NAMES_FILE = Path(__file__).parents[1] / "data" / "world" / "real_world_names.txt"
 
@@ -41,6 +43,53 @@ _IMAGE_WORDS = {
     "night": ("night", "dark", "evening"),
     "shouting": ("shout", "chant", "yell", "scream"),
 }
+
+
+# What a post says that a picture of it should show; only concrete, literal things.
+_POST_SHOWS = {
+    "fire": ("fire", "fires", "burning", "flames", "blaze"),
+    "police": ("police", "officer", "officers", "riot police"),
+    "children": ("child", "children", "kids"),
+    "flag": ("flag", "flags"),
+}
+# Words in a post that make an attribute plausible in its picture.
+_POST_SUPPORTS = {
+    **_POST_SHOWS,
+    "sign": ("sign", "signs", "placard", "placards", "banner", "banners", "poster", "posters"),
+    "photo": ("photo", "photograph", "portrait", "picture"),
+    "group_20": ("crowd", "crowds", "dozens", "hundreds", "thousands", "rally", "march", "protest"),
+    "group_100": ("hundreds", "thousands", "huge", "massive", "everyone"),
+    "night": ("night", "tonight", "evening", "midnight"),
+    "shouting": ("shout", "shouting", "chant", "chanting", "yell", "scream"),
+}
+
+
+def _says(text: str, words: tuple[str, ...]) -> bool:
+    lowered = text.lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words)
+
+
+def image_reference_mismatches(
+    draft: ImagePromptDraft, post_text: str, references: list[ReferenceCard]
+) -> list[str]:
+    """Labels that disagree with the post, or that neither the post nor a reference supports.
+
+    A post naming police, fire, children or a flag wants them in its picture. A label the
+    post does not suggest needs at least one labelled reference photo that shows it; with
+    no labelled references only the post is checked.
+    """
+    problems = []
+    labelled = [r for r in references if r.labelled]
+    for label in IMAGE_ATTRIBUTES:
+        value = bool(getattr(draft, label))
+        if label in _POST_SHOWS and not value and _says(post_text, _POST_SHOWS[label]):
+            problems.append(f"the post mentions {label} but the photo's label is false")
+        suggested = _says(post_text, _POST_SUPPORTS[label])
+        if value and labelled and not suggested and not any(label in r.labels for r in labelled):
+            problems.append(
+                f"{label} is true but neither the post nor the reference photos show it"
+            )
+    return problems
 
 
 @cache
@@ -144,13 +193,20 @@ def run_checks(
     known_names: Iterable[str],
     embeddings: Embeddings,
     image: ImagePromptDraft | None = None,
+    post_text: str = "",
+    references: list[ReferenceCard] | None = None,
 ) -> CheckResults:
-    """All deterministic checks for one draft. `support` is every text the agent was given."""
+    """All deterministic checks for one draft. `support` is every text the agent was given;
+    an image prompt is also checked against its post and the reference photos it saw."""
+    label_problems: list[str] = []
+    if image is not None:
+        label_problems = image_label_mismatches(image)
+        label_problems += image_reference_mismatches(image, post_text, references or [])
     return CheckResults(
         unsupported_entities=unsupported_entities(text, support, known_names),
         unsupported_numbers=unsupported_numbers(text, support),
         real_world_names=leaked_real_names(text),
         persona_contradictions=persona_contradictions(text, persona),
-        label_mismatches=image_label_mismatches(image) if image else [],
+        label_mismatches=label_problems,
         sentence_support=sentence_support(text, chunks, embeddings),
     )

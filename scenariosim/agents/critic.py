@@ -24,6 +24,7 @@ from scenariosim.agents.schemas import (
     Draft,
     ImagePromptDraft,
     PersonaCard,
+    ReferenceCard,
     RubricScores,
 )
 
@@ -105,9 +106,12 @@ def critique_draft(
     seed: int,
     policy: CriticPolicy,
     extra_support: str = "",
+    references: list[ReferenceCard] | None = None,
 ) -> tuple[Critique, CallRecord | None]:
     """Score `draft` against exactly the context its author was given.
 
+    For an image prompt, `extra_support` is the post it illustrates and `references` the
+    reference photos its author saw; its labels are checked against both.
     The rubric call is skipped (call record None) when the checks already block acceptance.
     """
     text = draft_text(draft)
@@ -122,6 +126,8 @@ def critique_draft(
         known_names,
         embeddings,
         image=draft if isinstance(draft, ImagePromptDraft) else None,
+        post_text=extra_support,
+        references=references,
     )
     deterministic, reasons = check_score(checks)
     if blocks_acceptance(checks):

@@ -13,7 +13,9 @@ from string import Template
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 
-_TAG = re.compile(r"</?\s*(context|persona|thread|post|draft|checks)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(
+    r"</?\s*(context|persona|thread|post|draft|checks|references)\b[^>]*>", re.IGNORECASE
+)
 
 
 @cache

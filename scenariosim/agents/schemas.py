@@ -34,6 +34,21 @@ class ContextChunk(BaseModel):
     score: float | None = None  # retrieval similarity, for traces; never shown to the agent
 
 
+class ReferenceCard(BaseModel):
+    """One visual reference as an image-prompt author sees it: what such a picture shows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    caption: str
+    labels: list[str] = Field(description="UCLA attributes the picture shows.")
+    labelled: bool = True
+    palette: list[str] = Field(default_factory=list, description="Dominant colours, #rrggbb.")
+    post_kind: str = ""
+    sign_text: str = ""
+    score: float | None = None  # retrieval similarity, for traces; never shown to the agent
+
+
 class PhaseBrief(BaseModel):
     id: str
     date: str

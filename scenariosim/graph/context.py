@@ -8,6 +8,7 @@ from langchain_core.embeddings import Embeddings
 from scenariosim.agents.calls import AgentModel
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.outputs.jsonl import JsonlWriter
+from scenariosim.outputs.records import ReferenceUse
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario
 
@@ -26,6 +27,8 @@ class Actor:
 
 
 Retrieve = Callable[[str, Phase, Actor | None], list[ContextChunk]]
+# (post text, phase, k) -> the k most similar visual references, best first.
+RetrieveReferences = Callable[[str, Phase, int], list[ReferenceUse]]
 
 
 @dataclass(frozen=True)
@@ -42,3 +45,5 @@ class RunContext:
     failures: JsonlWriter
     traces: TraceWriter
     on_artifact: Callable[[str, str], None]  # (kind, status) for progress display
+    # Visual references for image prompts; None: prompts are grounded in the news only.
+    references: RetrieveReferences | None = None

@@ -1,7 +1,9 @@
-"""The run's world: personas from the census, a retriever over the corpus, the gazetteer.
+"""The run's world: personas from the census, a retriever over the corpus, the gazetteer,
+and the visual references image prompts are grounded in.
 
 This is the one place the graph meets the personas and knowledge packages; everything
-downstream sees `Actor`s, a `retrieve` function and a set of known names. Every input
+downstream sees `Actor`s, a `retrieve` function, a `references` function and a set of
+known names. Every input
 file is checked here, before any chat model is loaded.
 """
 
@@ -12,12 +14,15 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
-from scenariosim.graph.context import Actor, Retrieve
+from scenariosim.errors import ConfigError
+from scenariosim.graph.context import Actor, Retrieve, RetrieveReferences
 from scenariosim.knowledge.chunking import ChunkSettings
 from scenariosim.knowledge.documents import read_corpus
 from scenariosim.knowledge.gazetteer import load_gazetteer
+from scenariosim.knowledge.references import ReferenceLibrary, add_shipped, default_root
 from scenariosim.knowledge.store import CorpusStore, IngestReport, RetrievalFilter
 from scenariosim.models import make_embeddings, parse_spec
+from scenariosim.outputs.records import ReferenceUse
 from scenariosim.personas.enrich import Persona, enrich
 from scenariosim.personas.load import load_census
 from scenariosim.personas.sample import sample_people
@@ -37,6 +42,8 @@ class World:
     embedding_model: str
     corpus_fingerprint: str
     ingest: IngestReport
+    references: RetrieveReferences | None = None
+    references_fingerprint: str = ""
 
 
 def actor_for(persona: Persona) -> Actor:
@@ -124,6 +131,7 @@ def open_world(scenario: Scenario, settings: Settings) -> World:
         ]
 
     actors = {p.id: actor_for(p) for p in personas}
+    library = open_references(scenario, settings, embeddings, embedding_model)
     return World(
         actors=actors,
         persona_rows=[persona_row(p) for p in personas],
@@ -133,4 +141,53 @@ def open_world(scenario: Scenario, settings: Settings) -> World:
         embedding_model=embedding_model,
         corpus_fingerprint=store.fingerprint(),
         ingest=report,
+        references=reference_retriever(library) if library is not None else None,
+        references_fingerprint=library.fingerprint() if library is not None else "",
     )
+
+
+def open_references(
+    scenario: Scenario, settings: Settings, embeddings: Embeddings, embedding_model: str
+) -> ReferenceLibrary | None:
+    """The scenario's reference library with the shipped catalogue in it; None when the
+    scenario asks for no references (`retrieval.references_k: 0`)."""
+    if scenario.retrieval.references_k == 0:
+        return None
+    root = scenario.world.references
+    if root is not None and not root.is_dir():
+        raise ConfigError(
+            f"world.references: no reference library at {root}; create one with "
+            f"`scenariosim references add FOLDER --library {root}` or remove the key"
+        )
+    library = ReferenceLibrary(root or default_root(settings), embeddings, embedding_model)
+    add_shipped(library)
+    return library
+
+
+def reference_use(library: ReferenceLibrary, ref_id: str, score: float | None) -> ReferenceUse:
+    ref = library.get(ref_id)
+    thumbnail = library.thumbnail_path(ref)
+    return ReferenceUse(
+        id=ref.id,
+        kind=ref.kind,
+        caption=ref.caption,
+        labels=list(ref.labels),
+        labelled=ref.labelled,
+        palette=ref.colours,
+        score=score,
+        license=ref.license,
+        source=ref.source,
+        synthetic=ref.synthetic,
+        allowed_as_input=ref.allowed_as_input,
+        thumbnail_path=str(thumbnail.resolve()) if thumbnail is not None else "",
+    )
+
+
+def reference_retriever(library: ReferenceLibrary) -> RetrieveReferences:
+    """References most like the post, in the phase's situation."""
+
+    def references(post_text: str, phase: Phase, k: int) -> list[ReferenceUse]:
+        query = f"{post_text} {phase.title}. {phase.event}"
+        return [reference_use(library, r.id, score) for r, score in library.search(query, k)]
+
+    return references

@@ -27,7 +27,32 @@ class Provenance(BaseModel):
     critic_score: float
     critic_scores: dict[str, float] = Field(default_factory=dict)
     revisions: int = 0
+    reference_ids: list[str] = Field(
+        default_factory=list, description="Visual references that shaped an image prompt."
+    )
     synthetic: Literal[True] = True
+
+
+class ReferenceUse(BaseModel):
+    """A visual reference as an image prompt used it: enough to render with it and to show
+    it beside the picture, without opening the reference library again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: Literal["image", "text"]
+    caption: str
+    labels: list[str]
+    labelled: bool = True
+    palette: list[str] = Field(default_factory=list, description="#rrggbb, largest first.")
+    score: float | None = None
+    license: str = ""
+    source: str = ""
+    synthetic: bool = False
+    allowed_as_input: bool = False
+    thumbnail_path: str = Field(
+        "", description="The library's thumbnail (local path; never copied into the dataset)."
+    )
 
 
 class PostRecord(BaseModel):
@@ -65,6 +90,7 @@ class ImagePromptRecord(BaseModel):
     labels: dict[str, bool]
     violence: float
     provenance: Provenance
+    references: list[ReferenceUse] = Field(default_factory=list)
 
 
 Record = PostRecord | CommentRecord | ImagePromptRecord

@@ -40,6 +40,7 @@ PROVENANCE: list[Column] = [
         for r in RUBRIC
     ],
     ("revisions", INT, "Revisions before acceptance."),
+    ("reference_ids", STRS, "Visual references that shaped an image prompt (else empty)."),
     ("synthetic", BOOL, "Always true: the record is machine-generated fiction."),
 ]
 SPLIT: Column = ("split", STR, "train / validation / test (see Splits), or full.")

@@ -1,7 +1,9 @@
 """The three agent-task nodes: draft, critique, revise (bounded), then publish or record why not.
 
 `write_post`, `write_comment` and `write_image_prompt` differ only in the agent they call,
-the text they retrieve for, and the record they publish; the loop is shared.
+the text they retrieve for, and the record they publish; the loop is shared. An image
+prompt also retrieves the visual references most like its post and phase: its author is
+conditioned on them, the critic checks its labels against them, and its record names them.
 """
 
 import time
@@ -30,6 +32,7 @@ from scenariosim.agents.schemas import (
     ImagePromptDraft,
     PhaseBrief,
     PostDraft,
+    ReferenceCard,
     ThreadItem,
 )
 from scenariosim.graph.context import Actor, RunContext
@@ -41,6 +44,7 @@ from scenariosim.outputs.records import (
     ImagePromptRecord,
     PostRecord,
     Provenance,
+    ReferenceUse,
 )
 
 Draft = PostDraft | CommentDraft | ImagePromptDraft
@@ -90,6 +94,7 @@ def _run_task(
     query: str,
     write: Callable[[list[ContextChunk], Revision | None, int], AgentOutput[Any]],
     extra_support: str = "",
+    references: list[ReferenceCard] | None = None,
 ) -> tuple[Draft | None, dict[str, Any]]:
     """Retrieve, then draft/critique/revise. Returns the accepted draft and what happened."""
     actor = ctx.actors[task["persona_id"]]
@@ -129,6 +134,7 @@ def _run_task(
             task["seed"] + 1000 + attempt,
             policy,
             extra_support=extra_support,
+            references=references,
         )
         if call is not None:
             ctx.traces.write(
@@ -283,22 +289,60 @@ def write_comment(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, A
     return _result(task, "accepted", [item])
 
 
+def _references(ctx: RunContext, task: dict[str, Any]) -> list[ReferenceUse]:
+    """The visual references for an image task, traced like a news retrieval."""
+    k = ctx.scenario.retrieval.references_k
+    if ctx.references is None or k == 0:
+        return []
+    phase = ctx.scenario.phases[task["phase_index"]]
+    started = time.perf_counter()
+    found = ctx.references(task["post_text"], phase, k)
+    ctx.traces.write(
+        "reference_retrieval",
+        node="write_image_prompt",
+        task_id=task["id"],
+        persona_id=task["persona_id"],
+        phase_id=phase.id,
+        query=task["post_text"],
+        references=[{"id": r.id, "score": r.score, "labels": r.labels} for r in found],
+        latency_s=round(time.perf_counter() - started, 4),
+    )
+    return found
+
+
+def reference_card(use: ReferenceUse) -> ReferenceCard:
+    return ReferenceCard(
+        id=use.id,
+        caption=use.caption,
+        labels=use.labels,
+        labelled=use.labelled,
+        palette=use.palette,
+        score=use.score,
+    )
+
+
 def write_image_prompt(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx, task = runtime.context, state["task"]
     actor = ctx.actors[task["persona_id"]]
     brief = _phase_brief(ctx, task["phase_index"])
+    used = _references(ctx, task)
+    cards = [reference_card(u) for u in used]
     draft, outcome = _run_task(
         ctx,
         "write_image_prompt",
         task,
         task["post_text"],
         lambda chunks, revision, seed: agent_write_image_prompt(
-            actor.card, brief, task["post_text"], chunks, ctx.agent_model, seed, revision
+            actor.card, brief, task["post_text"], chunks, ctx.agent_model, seed, revision, cards
         ),
         extra_support=task["post_text"],
+        references=cards,
     )
     if not isinstance(draft, ImagePromptDraft):
         return _result(task, outcome["status"])
+    provenance = _record_provenance(ctx, task, outcome).model_copy(
+        update={"reference_ids": [u.id for u in used]}
+    )
     ctx.records.write(
         ImagePromptRecord(
             id=task["id"],
@@ -308,7 +352,8 @@ def write_image_prompt(state: TaskInput, runtime: Runtime[RunContext]) -> dict[s
             sign_text=draft.sign_text,
             labels={name: getattr(draft, name) for name in IMAGE_ATTRIBUTES},
             violence=draft.violence,
-            provenance=_record_provenance(ctx, task, outcome),
+            provenance=provenance,
+            references=used,
         )
     )
     return _result(task, "accepted")
