@@ -10,22 +10,58 @@ The client is `GeminiChat`, so a blocked or failed request is a `ModelError` tha
 records as a missing image. Image calls do not go through the agents' call loop, so the
 SDK's own retries stay on (`max_retries=4`: about 1, 2, 4 s apart; they ignore a 429's
 retry delay); they share the chat models' rate limiter for the image model.
+
+Reference pictures the user marked `allowed_as_input` go with the prompt as inline image
+parts (base64 data URLs, at most `MAX_REFERENCE_IMAGES`), with a line asking the model to
+take composition and colour from them and nothing else.
 """
 
 import base64
 import binascii
 import io
+from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from PIL import Image, UnidentifiedImageError
 
 from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
 from scenariosim.labels import IMAGE_ATTRIBUTES
-from scenariosim.models.images import GeneratedImage, ImageRequest, describe_request
+from scenariosim.models.images import (
+    GeneratedImage,
+    ImageRequest,
+    ReferenceHint,
+    describe_request,
+)
 from scenariosim.models.registry import ModelSpec, register_image_backend
 from scenariosim.settings import Settings
+
+MAX_REFERENCE_IMAGES = 3
+REFERENCE_NOTE = (
+    "The attached photos are references: take the composition, framing and colours from "
+    "them, never their people's faces, their text or their places."
+)
+_MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
+def reference_parts(
+    references: tuple[ReferenceHint, ...],
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Inline image parts for the allowed references whose files exist, and their ids."""
+    parts: list[dict[str, Any]] = []
+    used: list[str] = []
+    for ref in references:
+        if not ref.image_path or len(parts) >= MAX_REFERENCE_IMAGES:
+            continue
+        path = Path(ref.image_path)
+        mime = _MIME.get(path.suffix.lower())
+        if mime is None or not path.is_file():
+            continue
+        data = base64.b64encode(path.read_bytes()).decode()
+        parts.append({"type": "image_url", "image_url": {"url": f"data:{mime};base64,{data}"}})
+        used.append(ref.id)
+    return parts, used
 
 
 def _aspect_ratio(width: int, height: int) -> str:
@@ -68,8 +104,12 @@ class GeminiImageBackend:
 
     def generate(self, request: ImageRequest) -> GeneratedImage:
         prompt = describe_request(request)
+        images, used = reference_parts(request.references)
+        content: str | list[Any] = prompt
+        if images:
+            content = [{"type": "text", "text": f"{prompt} {REFERENCE_NOTE}"}, *images]
         message = self.chat.invoke(
-            [("human", prompt)],
+            [HumanMessage(content=content)],
             image_config={"aspect_ratio": _aspect_ratio(request.width, request.height)},
         )
         if not isinstance(message, AIMessage):
@@ -82,7 +122,10 @@ class GeminiImageBackend:
             labels_exact=False,
             backend=self.spec,
             layout=None,
-            notes=["labels are the requested attributes; a generative model may not show them"],
+            notes=[
+                "labels are the requested attributes; a generative model may not show them",
+                *([f"reference images passed as inputs: {', '.join(used)}"] if used else []),
+            ],
         )
 
 

@@ -12,6 +12,11 @@ tests and researchers can check against the pixels. Colour rules the labels rely
 - crowd: the number of people drawn decides group_20 (> 20) and group_100 (> 100).
 
 The prompt's violence score is not drawn; it is passed through as requested.
+
+With visual references, the picture takes after them without changing what it shows:
+clothes take the references' palette colours (never a colour the rules above reserve), the
+crowd's size within its label's band leans towards how big the references' crowds are,
+and the number of placards follows how often the references show signs.
 """
 
 import random
@@ -22,7 +27,12 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from scenariosim.labels import IMAGE_ATTRIBUTES
-from scenariosim.models.images import GeneratedImage, ImageRequest
+from scenariosim.models.images import (
+    GeneratedImage,
+    ImageRequest,
+    ReferenceHint,
+    attribute_frequencies,
+)
 from scenariosim.models.registry import ModelSpec, register_image_backend
 from scenariosim.settings import Settings
 
@@ -85,13 +95,44 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)  # type: ignore[return-value]
 
 
-def crowd_size(labels: dict[str, bool], rng: random.Random) -> int:
-    """People to draw (police and children included) so the group labels hold exactly."""
+def crowd_size(labels: dict[str, bool], rng: random.Random, lean: float | None = None) -> int:
+    """People to draw (police and children included) so the group labels hold exactly.
+
+    `lean` (0-1) puts the size low or high in the label's band; None draws it uniformly.
+    """
     if labels.get("group_100"):
-        return rng.randint(110, 150)
-    if labels.get("group_20"):
-        return rng.randint(25, 80)
-    return rng.randint(5, 15)
+        lo, hi = 110, 150
+    elif labels.get("group_20"):
+        lo, hi = 25, 80
+    else:
+        lo, hi = 5, 15
+    if lean is None:
+        return rng.randint(lo, hi)
+    centre = lo + (hi - lo) * lean
+    return max(lo, min(hi, round(centre) + rng.randint(-3, 3)))
+
+
+def _reserved(colour: Colour) -> bool:
+    """Colours the label rules own: flames, police blue, the flag's stripes, the shout marks."""
+    r, g, b = colour
+    if r >= 230 and 80 <= g <= 215 and b <= 90:
+        return True
+    owned = (POLICE_BLUE, FLAG_TEAL, FLAG_CRIMSON, SHOUT, SIGN_BOARD, *FLAMES)
+    return any(sum(abs(x - y) for x, y in zip(colour, o, strict=True)) < 60 for o in owned)
+
+
+def reference_clothes(references: tuple[ReferenceHint, ...]) -> tuple[Colour, ...]:
+    """The references' palette colours a crowd may wear (reserved colours left out)."""
+    colours: list[Colour] = []
+    for ref in references:
+        for hex_colour in ref.palette:
+            value = hex_colour.lstrip("#")
+            if len(value) != 6:
+                continue
+            colour = (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
+            if not _reserved(colour) and colour not in colours:
+                colours.append(colour)
+    return tuple(colours)
 
 
 @dataclass
@@ -158,7 +199,13 @@ def _person(
     return [x - body_w // 2, hy, x + body_w // 2, feet]
 
 
-def _crowd(c: _Canvas, labels: dict[str, bool], total: int, police_side: str) -> None:
+def _crowd(
+    c: _Canvas,
+    labels: dict[str, bool],
+    total: int,
+    police_side: str,
+    clothes_palette: tuple[Colour, ...] = CLOTHES,
+) -> None:
     rng = c.rng
     n_police = rng.randint(3, 6) if labels["police"] else 0
     n_children = rng.randint(2, 4) if labels["children"] else 0
@@ -183,7 +230,7 @@ def _crowd(c: _Canvas, labels: dict[str, bool], total: int, police_side: str) ->
         shouters = min(in_row, 4) if labels["shouting"] and row == rows - 1 else 0
         for k in range(in_row):
             x = int(lo + (hi - lo) * (k + 0.5) / in_row + rng.randint(-4, 4))
-            clothes, skin = rng.choice(CLOTHES), rng.choice(SKIN)
+            clothes, skin = rng.choice(clothes_palette), rng.choice(SKIN)
             box = _person(c, x, feet + rng.randint(-3, 3), height, clothes, skin, k < shouters)
             people.append({"kind": "adult", "box": box, "shouting": k < shouters})
     feet = c.height - 10
@@ -194,7 +241,9 @@ def _crowd(c: _Canvas, labels: dict[str, bool], total: int, police_side: str) ->
     )
     for k in range(n_children):
         x = int(lo + (hi - lo) * (k + 0.5) / n_children)
-        box = _person(c, x, feet, int(front * 0.55), rng.choice(CLOTHES), rng.choice(SKIN), False)
+        box = _person(
+            c, x, feet, int(front * 0.55), rng.choice(clothes_palette), rng.choice(SKIN), False
+        )
         people.append({"kind": "child", "box": box, "shouting": False})
     for k in range(n_police):
         x = int(police_x[0] + (police_x[1] - police_x[0]) * (k + 0.5) / n_police)
@@ -327,13 +376,25 @@ def render_scene(request: ImageRequest) -> GeneratedImage:
     _background(c, wanted["night"])
     fire_side = rng.choice(("left", "right"))
     police_side = "right" if fire_side == "left" else "left"
-    _crowd(c, wanted, crowd_size(wanted, rng), police_side)
+    freq = attribute_frequencies(request.references)
+    lean = None
+    if freq is not None:
+        # Within the band: how often the references show the next size up.
+        lean = (
+            freq["group_100"]
+            if wanted["group_20"] and not wanted["group_100"]
+            else freq["group_20"]
+        )
+    clothes = reference_clothes(request.references)
+    palette = clothes + CLOTHES if clothes else CLOTHES
+    _crowd(c, wanted, crowd_size(wanted, rng, lean), police_side, palette)
     if wanted["fire"]:
         _fire(c, fire_side)
     items: list[tuple[str, int]] = []
     if wanted["sign"]:
         items.append(("hero_sign", 2))
-        items += [("sign", 1)] * (1 if wanted["group_20"] else 0)
+        extra = 1 if freq is None else round(2 * freq["sign"])
+        items += [("sign", 1)] * (extra if wanted["group_20"] else 0)
     items += [("flag", 1)] * (1 if wanted["flag"] else 0)
     items += [("photo", 1)] * (1 if wanted["photo"] else 0)
     signs, flags, photos = [], [], []
@@ -360,6 +421,13 @@ def render_scene(request: ImageRequest) -> GeneratedImage:
         "shouting": any(p["shouting"] for p in people),
     }
     c.layout["counts"] = {"people": len(people)}
+    if request.references:
+        c.layout["references"] = {
+            "ids": [r.id for r in request.references],
+            "clothes_from_palette": [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in clothes],
+            "attribute_frequencies": freq,
+            "crowd_lean": lean,
+        }
     notes = [
         f"{k}: asked {wanted[k]}, drawn {drawn[k]}"
         for k in IMAGE_ATTRIBUTES

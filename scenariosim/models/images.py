@@ -31,8 +31,23 @@ ATTRIBUTE_WORDS = {
 
 
 @dataclass(frozen=True)
+class ReferenceHint:
+    """A visual reference behind a prompt, as a backend can use it.
+
+    `image_path` is set only for references the user allowed as image-model inputs.
+    """
+
+    id: str
+    labels: tuple[str, ...] = ()
+    palette: tuple[str, ...] = ()  # "#rrggbb", largest share first
+    labelled: bool = True
+    image_path: str = ""
+
+
+@dataclass(frozen=True)
 class ImageRequest:
-    """What to draw: the image prompt's scene, sign text and requested labels."""
+    """What to draw: the image prompt's scene, sign text and requested labels, and the
+    visual references the prompt was grounded in."""
 
     id: str
     scene: str
@@ -42,6 +57,7 @@ class ImageRequest:
     seed: int
     width: int = 640
     height: int = 480
+    references: tuple[ReferenceHint, ...] = ()
 
     def fingerprint(self) -> str:
         """Stable hash of everything that decides the picture (backend spec added by callers)."""
@@ -53,6 +69,10 @@ class ImageRequest:
             "seed": self.seed,
             "size": [self.width, self.height],
         }
+        if self.references:  # absent when there are none, so older hashes still match
+            payload["references"] = [
+                [r.id, list(r.palette), bool(r.image_path)] for r in self.references
+            ]
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -70,6 +90,14 @@ class ImageBackend(Protocol):
     spec: str
 
     def generate(self, request: ImageRequest) -> GeneratedImage: ...
+
+
+def attribute_frequencies(references: tuple[ReferenceHint, ...]) -> dict[str, float] | None:
+    """Share of the labelled references showing each attribute; None without any."""
+    labelled = [r for r in references if r.labelled]
+    if not labelled:
+        return None
+    return {a: sum(a in r.labels for r in labelled) / len(labelled) for a in IMAGE_ATTRIBUTES}
 
 
 def describe_request(request: ImageRequest) -> str:

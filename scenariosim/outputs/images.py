@@ -19,7 +19,7 @@ from PIL import Image, PngImagePlugin
 
 from scenariosim.errors import ModelError
 from scenariosim.labels import IMAGE_ATTRIBUTES
-from scenariosim.models.images import ImageBackend, ImageRequest
+from scenariosim.models.images import ImageBackend, ImageRequest, ReferenceHint
 from scenariosim.outputs.naming import safe_name
 from scenariosim.outputs.records import ImageRecord, Provenance
 from scenariosim.outputs.run_folder import RunFolder
@@ -35,6 +35,23 @@ def image_seed(run_seed: int, record_id: str) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
+def reference_hints(record: dict[str, Any]) -> tuple[ReferenceHint, ...]:
+    """The prompt's references; a picture is offered only where the user allowed it."""
+    hints = []
+    for ref in record.get("references", []):
+        allowed = ref.get("allowed_as_input") and ref.get("thumbnail_path")
+        hints.append(
+            ReferenceHint(
+                id=ref["id"],
+                labels=tuple(ref.get("labels", [])),
+                palette=tuple(ref.get("palette", [])),
+                labelled=bool(ref.get("labelled", True)),
+                image_path=ref["thumbnail_path"] if allowed else "",
+            )
+        )
+    return tuple(hints)
+
+
 def image_request(record: dict[str, Any], run_seed: int) -> ImageRequest:
     return ImageRequest(
         id=record["id"],
@@ -43,6 +60,7 @@ def image_request(record: dict[str, Any], run_seed: int) -> ImageRequest:
         labels={k: bool(record.get("labels", {}).get(k, False)) for k in IMAGE_ATTRIBUTES},
         violence=float(record.get("violence", 0.0)),
         seed=image_seed(run_seed, record["id"]),
+        references=reference_hints(record),
     )
 
 
@@ -136,6 +154,7 @@ def render_images(
                 "idno": prov.get("idno", 0),
                 "phase_id": prov.get("phase_id", ""),
                 "run_id": prov.get("run_id", run.run_id),
+                "reference_ids": prov.get("reference_ids", []),
             },
             "backend": {
                 "spec": generated.backend,
