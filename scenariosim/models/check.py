@@ -37,7 +37,9 @@ CHECK_PROMPT = "In one sentence, how do people in a small town feel about a fuel
 
 def check_chat_model(spec: str, settings: Settings) -> ChatCheck:
     started = time.perf_counter()
-    model = make_chat_model(spec, settings, ChatOptions(seed=0, max_tokens=96))
+    # Room for thinking: Gemini 2.5 and later count thoughts against the output budget, and
+    # 96 tokens left flash with none for the answer. The schema bounds the answer itself.
+    model = make_chat_model(spec, settings, ChatOptions(seed=0, max_tokens=1024))
     loaded = time.perf_counter()
     result = model.with_structured_output(CheckReply, include_raw=True).invoke(CHECK_PROMPT)
     done = time.perf_counter()
