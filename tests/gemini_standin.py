@@ -624,8 +624,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--key", default=None, help="require this API key (default: any)")
+    parser.add_argument(
+        "--thinking", type=int, default=0, help="thinking tokens per answer, as Gemini 2.5 spends"
+    )
     args = parser.parse_args(argv)
-    with GeminiStandIn(args.key, host=args.host, port=args.port) as stand_in:
+    server = GeminiStandIn(args.key, host=args.host, port=args.port, thinking_tokens=args.thinking)
+    with server as stand_in:
         print(f"Gemini stand-in at {stand_in.url} (Ctrl-C to stop). Point scenariosim at it:")
         print(f"  export SCENARIOSIM_GEMINI_BASE_URL={stand_in.url}")
         print(f"  export GOOGLE_API_KEY={args.key or 'test'}")

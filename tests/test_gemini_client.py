@@ -250,6 +250,17 @@ def test_models_check_works_against_the_stand_in(
     assert {r.operation for r in stand_in.requests} == {"generateContent", "batchEmbedContents"}
 
 
+def test_models_check_leaves_room_for_thinking(monkeypatch: pytest.MonkeyPatch) -> None:
+    with GeminiStandIn(KEY, thinking_tokens=400) as server:
+        monkeypatch.setenv("GOOGLE_API_KEY", KEY)
+        monkeypatch.setenv("SCENARIOSIM_GEMINI_BASE_URL", server.url)
+        monkeypatch.setenv("SCENARIOSIM_GEMINI_REQUESTS_PER_SECOND", "50")
+        monkeypatch.setenv("SCENARIOSIM_EMBEDDING_MODEL", "gemini:gemini-embedding-001")
+        result = CliRunner().invoke(app, ["models", "check", "--model", CHAT])
+    assert result.exit_code == 0, result.output
+    assert "[calm]" in result.output
+
+
 def test_models_check_with_a_wrong_key_exits_2_without_printing_it(
     stand_in: GeminiStandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
