@@ -62,7 +62,8 @@ IMAGE_OUTPUT_TOKENS = 1290
 _PATH = re.compile(r"^/(?P<version>v1(?:alpha|beta)?)/models/(?P<model>[^:/]+)(?::(?P<op>\w+))?$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _MARKER = re.compile(r"^\s*(?:\[\d+\]|\d+[.)]|[-*])\s*")
-_CONTEXT = re.compile(r"<context>(.*?)</context>", re.DOTALL | re.IGNORECASE)
+# The innermost <context>...</context>: a system message may name the tag before the data.
+_CONTEXT = re.compile(r"<context>((?:(?!<context>).)*?)</context>", re.DOTALL | re.IGNORECASE)
 
 
 @dataclass
