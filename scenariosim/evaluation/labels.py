@@ -8,7 +8,10 @@ Definitions:
 - text agreement, per attribute: share of images whose label equals "the text mentions
   it" by a small keyword lexicon (`MENTIONS`), checked separately against the image
   prompt (scene + sign text) and against the post the image illustrates. The prompt is
-  also checked by the critic for six of these, so post agreement is the independent one.
+  also checked by the critic for six of these, so post agreement is the independent one;
+- reference rate: share of the distinct, labelled visual references the run's image
+  prompts were grounded in that show the attribute, beside the run's rate (difference =
+  run rate - reference rate), so a run that drifts from its references is visible.
 """
 
 import re
@@ -50,11 +53,14 @@ class AttributeRow(BaseModel):
     label_without_mention: int
     mention_without_label: int
     drawn_matches_prompt: float | None
+    reference_rate: float | None = None
+    reference_difference: float | None = None
 
 
 class LabelFigures(BaseModel):
     images: int
     source: str
+    references: int = 0  # distinct labelled references behind the run's image prompts
     attributes: list[AttributeRow]
     mean_violence: float | None
     ucla_mean_violence: float
@@ -64,6 +70,16 @@ class LabelFigures(BaseModel):
 
 def _share(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def used_references(prompts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The distinct labelled references the image prompts were grounded in, first use first."""
+    seen: dict[str, dict[str, Any]] = {}
+    for prompt in prompts:
+        for ref in prompt.get("references", []):
+            if ref.get("labelled", True) and ref["id"] not in seen:
+                seen[ref["id"]] = ref
+    return list(seen.values())
 
 
 def label_figures(run: RunFolder, images: list[ImageRecord] | None) -> LabelFigures:
@@ -79,9 +95,11 @@ def label_figures(run: RunFolder, images: list[ImageRecord] | None) -> LabelFigu
             {"labels": p["labels"], "prompt_labels": None, "id": p["id"]} for p in prompts.values()
         ]
         source = "labels of the image prompts (no images rendered)"
+    references = used_references(run.records["image_prompts"])
     rows = []
     for attr in IMAGE_ATTRIBUTES:
         labels = [bool(i["labels"].get(attr)) for i in items]
+        ref_rate = _share([attr in r.get("labels", []) for r in references])
         prompt_agree, post_agree = [], []
         label_only = mention_only = 0
         for item, label in zip(items, labels, strict=True):
@@ -111,6 +129,10 @@ def label_figures(run: RunFolder, images: list[ImageRecord] | None) -> LabelFigu
                 label_without_mention=label_only,
                 mention_without_label=mention_only,
                 drawn_matches_prompt=_share(drawn),
+                reference_rate=ref_rate,
+                reference_difference=(
+                    None if rate is None or ref_rate is None else round(rate - ref_rate, 4)
+                ),
             )
         )
     violence = [float(p.get("violence", 0.0)) for p in prompts.values()]
@@ -124,6 +146,7 @@ def label_figures(run: RunFolder, images: list[ImageRecord] | None) -> LabelFigu
     return LabelFigures(
         images=len(items),
         source=source,
+        references=len(references),
         attributes=rows,
         mean_violence=round(sum(violence) / len(violence), 4) if violence else None,
         ucla_mean_violence=UCLA_MEAN_VIOLENCE,

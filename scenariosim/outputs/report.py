@@ -7,14 +7,17 @@ generated and corpus text goes through `html.escape`: markup in a post or an art
 as text.
 
 The spot-check sheet is a seeded sample of threads: the post with its author's persona
-card, its picture and labels, its comments, the chunks that grounded each, and the
-critic's score and reasons for each.
+card, its picture and labels next to the visual references that shaped it, its comments,
+the chunks that grounded each, and the critic's score and reasons for each. A reference's
+thumbnail is embedded only when it is synthetic or the user allowed it as an image input;
+the others show as caption, labels, palette and license.
 """
 
 import base64
 import html
 import io
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from scenariosim.outputs.records import ContextChunkRecord, CritiqueRecord, Imag
 from scenariosim.outputs.run_folder import RunFolder
 
 REPORT_FILE = "report.html"
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 SPOTCHECK_THREADS = 12
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
@@ -41,6 +45,9 @@ th{background:#f3f3f3}.num{text-align:right;font-variant-numeric:tabular-nums}
 .post{font-size:1.05em;margin:.5em 0}.comment{margin:.4em 0 .4em 1.5em;border-left:3px solid #ccc;padding-left:.8em}
 .critic{font-size:.85em;color:#555}.chunk{font-size:.85em;color:#333;background:#fafafa;border:1px dashed #ccc;padding:.3em .6em;margin:.3em 0}
 .pic img{max-width:480px;border:1px solid #999}.figs img{max-width:100%}
+.shaped{display:flex;gap:1em;align-items:flex-start}.refs{font-size:.85em;max-width:420px}
+.ref{border:1px dashed #bbb;padding:.3em .5em;margin:0 0 .4em 0}.ref img{max-width:160px;display:block}
+.swatch{display:inline-block;width:1.1em;height:1.1em;border:1px solid #888;vertical-align:middle}
 """
 
 
@@ -119,8 +126,15 @@ def _plots(evaluation: Evaluation) -> dict[str, str]:
     rows = evaluation.labels.attributes
     fig, ax = plt.subplots(figsize=(7, 3))
     xs = range(len(rows))
-    ax.bar([x - 0.2 for x in xs], [r.rate or 0 for r in rows], width=0.4, label="this run")
-    ax.bar([x + 0.2 for x in xs], [r.ucla_rate for r in rows], width=0.4, label="UCLA protest")
+    ax.bar([x - 0.27 for x in xs], [r.rate or 0 for r in rows], width=0.27, label="this run")
+    if evaluation.labels.references:
+        ax.bar(
+            list(xs),
+            [r.reference_rate or 0 for r in rows],
+            width=0.27,
+            label="its references",
+        )
+    ax.bar([x + 0.27 for x in xs], [r.ucla_rate for r in rows], width=0.27, label="UCLA protest")
     ax.set_xticks(list(xs), [r.attribute for r in rows], rotation=40, ha="right")
     ax.set_ylabel("share of images")
     _legend(ax)
@@ -258,14 +272,20 @@ def _figures_html(evaluation: Evaluation) -> str:
     )
     lab = evaluation.labels
     parts.append("<h2>Labels</h2>")
-    parts.append(f"<p>{lab.images} images; rates from the {e(lab.source)}.</p>")
+    parts.append(
+        f"<p>{lab.images} images; rates from the {e(lab.source)}. Reference rates are over the "
+        f"{lab.references} distinct labelled visual references the image prompts were "
+        "grounded in.</p>"
+    )
     parts.append(
         table(
             [
                 "attribute",
                 "rate",
+                "reference rate",
+                "run - references",
                 "UCLA rate",
-                "difference",
+                "run - UCLA",
                 "agrees with prompt",
                 "agrees with post",
                 "label, no mention",
@@ -276,6 +296,8 @@ def _figures_html(evaluation: Evaluation) -> str:
                 [
                     r.attribute,
                     r.rate,
+                    r.reference_rate,
+                    r.reference_difference,
                     r.ucla_rate,
                     r.difference,
                     r.prompt_agreement,
@@ -378,6 +400,35 @@ def _image_html(image: ImageRecord | None, dataset_dir: Path) -> str:
     )
 
 
+def _references_html(references: list[dict[str, Any]]) -> str:
+    """The visual references behind an image: thumbnail where it may be shown, caption,
+    labels, palette swatches, license."""
+    if not references:
+        return '<div class="refs critic">no visual references</div>'
+    items = []
+    for ref in references:
+        path = Path(ref.get("thumbnail_path") or "")
+        showable = ref.get("synthetic") or ref.get("allowed_as_input")
+        picture = ""
+        if showable and path.suffix.lower() in (".jpg", ".jpeg") and path.is_file():
+            data = base64.b64encode(path.read_bytes()).decode()
+            picture = f'<img alt="reference {e(ref["id"])}" src="data:image/jpeg;base64,{data}">'
+        swatches = "".join(
+            f'<span class="swatch" style="background:{e(c)}" title="{e(c)}"></span>'
+            for c in ref.get("palette", [])
+            if HEX.match(c)
+        )
+        labels = ", ".join(ref.get("labels", [])) if ref.get("labelled", True) else "unlabelled"
+        score = ref.get("score")
+        items.append(
+            f'<div class="ref">{picture}<b>{e(ref["id"])}</b>'
+            f"{'' if score is None else f' (similarity {score:.2f})'}: {e(ref.get('caption'))}"
+            f"<br>shows: {e(labels or 'none')} {swatches}<br>license: {e(ref.get('license') or 'n/a')}"
+            f"{'; synthetic' if ref.get('synthetic') else ''}</div>"
+        )
+    return '<div class="refs"><b>Shaped by</b>' + "".join(items) + "</div>"
+
+
 def spotcheck_html(
     run: RunFolder,
     images: list[ImageRecord],
@@ -415,11 +466,15 @@ def spotcheck_html(
         ]
         image = by_post_image.get(post["id"])
         prompt = prompts.get(post["id"])
+        refs = _references_html(prompt.get("references", [])) if prompt is not None else ""
         if image is not None:
-            parts.append(_image_html(image, run.path / "dataset"))
+            parts.append(
+                f'<div class="shaped">{_image_html(image, run.path / "dataset")}{refs}</div>'
+            )
         elif prompt is not None:
             parts.append(
-                f'<div class="critic">image prompt (not rendered): {e(prompt["scene"])}</div>'
+                f'<div class="shaped"><div class="critic">image prompt (not rendered): '
+                f"{e(prompt['scene'])}</div>{refs}</div>"
             )
         for c in sorted(comments.get(post["id"], []), key=lambda c: c["id"]):
             cprov = c["provenance"]
