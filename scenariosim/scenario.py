@@ -156,6 +156,26 @@ def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, 
     return lines
 
 
+def _bad_scalar(node: yaml.Node | None, path: tuple[Any, ...] = ()) -> tuple[str, int] | None:
+    """Key and 1-based line of the first scalar PyYAML cannot construct (e.g. 2026-02-30)."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.SafeLoader("").construct_object(node, deep=True)
+        except ValueError:
+            return ".".join(str(p) for p in path) or "(top level)", node.start_mark.line + 1
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            found = _bad_scalar(value, (*path, key.value))
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found = _bad_scalar(item, (*path, i))
+            if found:
+                return found
+    return None
+
+
 def _describe(error: ValidationError, lines: dict[tuple[Any, ...], int], source: str) -> str:
     first = error.errors()[0]
     loc = tuple(first["loc"])
@@ -171,6 +191,7 @@ def _describe(error: ValidationError, lines: dict[tuple[Any, ...], int], source:
 
 def parse_scenario(text: str, source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
     """Parse YAML text into a Scenario; relative paths are taken from `base_dir`."""
+    node = None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -179,6 +200,10 @@ def parse_scenario(text: str, source: str = "<scenario>", base_dir: Path | None 
         where = f"{source}, line {mark.line + 1}" if mark else source
         problem = getattr(e, "problem", None) or str(e)
         raise ConfigError(f"{where}: not valid YAML ({problem}). Fix the syntax.") from None
+    except ValueError as e:  # a scalar YAML reads as a date but is no real day (2026-02-30)
+        found = _bad_scalar(node)
+        where = f"{source}, line {found[1]}: '{found[0]}'" if found else source
+        raise ConfigError(f"{where}: {e}. Dates are YYYY-MM-DD and must exist.") from None
     if not isinstance(data, dict):
         raise ConfigError(
             f"{source}: a scenario is a YAML mapping with at least 'name' and 'phases'."

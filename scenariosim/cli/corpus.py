@@ -17,7 +17,7 @@ from rich.table import Column, Table
 
 from scenariosim.errors import InputFileError
 from scenariosim.knowledge.chunking import ChunkSettings
-from scenariosim.knowledge.documents import ReadOptions
+from scenariosim.knowledge.documents import ReadOptions, read_documents
 from scenariosim.knowledge.retrieve import RetrievalFilter, RetrievalSettings
 from scenariosim.knowledge.store import SHIPPED_CORPUS, CorpusStore, IngestReport, connect
 from scenariosim.settings import load_settings
@@ -123,6 +123,13 @@ def ingest(
 ) -> None:
     """Ingest a corpus incrementally: only new or changed documents are embedded."""
     options = ReadOptions(text_field=text_field, default_outlet=outlet)
+    if strict:  # fail before loading a model or touching the store
+        problems = read_documents(path, options).problems
+        if problems:
+            first = problems[0]
+            raise InputFileError(
+                f"{len(problems)} file problem(s) in {path}, first {first.path}: {first.problem}"
+            )
     corpus = _open(path, store, server, name, chunk_size, chunk_overlap, title, options)
     report = _sync(corpus, quiet=as_json)
     if as_json:

@@ -17,12 +17,13 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scenariosim.agents.calls import AgentModel
-from scenariosim.errors import ConfigError
+from scenariosim.errors import ConfigError, ScenarioSimError
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.world import World, open_world
 from scenariosim.models import ChatOptions, make_chat_model, make_image_backend
 from scenariosim.models.cache import SqliteCallCache
+from scenariosim.models.registry import check_spec
 from scenariosim.outputs.dataset import atomic_write_text
 from scenariosim.outputs.finalize import finalize_run, image_spec
 from scenariosim.outputs.jsonl import JsonlWriter
@@ -189,6 +190,10 @@ def run_scenario(
 ) -> RunResult:
     """Run `scenario` from the start into `<out_dir>/<run_id>/`."""
     settings = settings or load_settings()
+    for key in ("agent", "critic"):
+        check_spec("chat", getattr(scenario.models, key), f"models.{key}")
+    check_spec("image", image_spec(scenario.model_dump(mode="json"), settings), "models.images")
+    check_spec("embedding", settings.embedding_model, "embedding_model setting")
     run_id = run_id or new_run_id(scenario)
     run_dir = (out_dir or settings.output_dir) / run_id
     if run_dir.exists() and any(run_dir.iterdir()):
@@ -196,7 +201,12 @@ def run_scenario(
             f"{run_dir} already exists: resume it with --resume {run_id} or pick another id."
         )
     run_dir.mkdir(parents=True, exist_ok=True)
-    return _execute(scenario, run_id, run_dir, settings, False, use_cache, quiet)
+    try:
+        return _execute(scenario, run_id, run_dir, settings, False, use_cache, quiet)
+    except ScenarioSimError:
+        if not any(run_dir.iterdir()):
+            run_dir.rmdir()  # a run that failed on its input leaves no empty folder behind
+        raise
 
 
 def resume_run(

@@ -8,7 +8,7 @@ backend registers exactly like the others.
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
@@ -105,6 +105,16 @@ def _unknown(kind: str, spec: ModelSpec, known: dict[str, object]) -> ConfigErro
         f"unknown {kind} model spec '{spec}': the backend must be one of {choices} "
         "(for example 'local' or 'gemini:gemini-2.5-flash')"
     )
+
+
+def check_spec(kind: Literal["chat", "embedding", "image"], spec: str, key: str) -> None:
+    """Raise now, naming the setting `key`, if `spec`'s backend is unknown: before a run
+    writes anything or loads a model."""
+    _load_backends()
+    known = {"chat": CHAT_BACKENDS, "embedding": EMBEDDING_BACKENDS, "image": IMAGE_BACKENDS}[kind]
+    parsed = parse_spec(spec)
+    if parsed.backend not in known:
+        raise ConfigError(f"{key}: {_unknown(kind, parsed, known)}")
 
 
 def make_chat_model(

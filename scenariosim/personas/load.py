@@ -257,7 +257,10 @@ def _csv_chunks(path: Path, columns: tuple[str, ...]) -> Iterator[pd.DataFrame]:
     except InputFileError:
         raise
     except (ValueError, OSError, EOFError, UnicodeDecodeError, pd.errors.ParserError) as e:
-        raise InputFileError(f"{path}: cannot be read as CSV ({type(e).__name__}: {e})") from e
+        raise InputFileError(
+            f"{path}: cannot be read as CSV ({type(e).__name__}: {e}); check that it is a "
+            "complete CSV file with a header row"
+        ) from e
 
 
 def _concat(path: Path, chunks: Iterator[pd.DataFrame]) -> pd.DataFrame:

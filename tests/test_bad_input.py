@@ -1,0 +1,539 @@
+"""Bad input at every entry point: scenario files, census files, corpora, CLI arguments.
+
+Each case writes its files into an empty folder and runs one CLI command on them. Every
+case must exit with code 2 and print one `Error:` line that names the file or key and
+says what to do, with no traceback, and leave the files on disk as they were.
+
+docs/failure-modes.md is generated from the same cases (`python tests/test_bad_input.py
+> docs/failure-modes.md`, also run by `make docs`); a test keeps it in step.
+"""
+
+import hashlib
+import os
+import shlex
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from scenariosim.cli import app
+from scenariosim.personas.standin import CENSUS_DIR
+
+pytestmark = pytest.mark.faults
+
+REPO = Path(__file__).resolve().parents[1]
+DOC = REPO / "docs" / "failure-modes.md"
+PHASE = "  - {id: a, date: 2026-08-01, title: Prices rise, event: Diesel rose.}\n"
+GOOD_DOC = (
+    "---\nid: fuel-1\ntitle: Diesel\noutlet: Ses Online\ndate: 2026-08-01\n---\nDiesel rose.\n"
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    entry: str  # scenario file, census file, corpus, command line
+    what: str  # the mistake, as the docs name it
+    setup: Callable[[Path], list[str]]  # writes files into the folder, returns CLI args
+    expect: tuple[str, ...]  # what the message must contain (file or key, and the fix)
+
+
+def _scenario(folder: Path, text: str) -> list[str]:
+    path = folder / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    (folder / "runs").mkdir()  # the outputs folder, as a user has it
+    return ["run", str(path), "--out", str(folder / "runs")]
+
+
+def _scenario_with(body: str) -> Callable[[Path], list[str]]:
+    return lambda folder: _scenario(folder, body)
+
+
+def _census_csv(folder: Path, edit: Callable[[pd.DataFrame, pd.DataFrame], None]) -> Path:
+    """A 20-household CSV census cut from the shipped sample, changed by `edit`."""
+    households = pd.read_parquet(CENSUS_DIR / "households.parquet").head(20)
+    people = pd.read_parquet(CENSUS_DIR / "individuals.parquet")
+    people = people[people["hid"].isin(households["hid"])].copy()
+    edit(households, people)
+    census = folder / "census"
+    census.mkdir()
+    households.to_csv(census / "households.csv", index=False)
+    people.to_csv(census / "individuals.csv", index=False)
+    return census
+
+
+def _census(edit: Callable[[pd.DataFrame, pd.DataFrame], None]) -> Callable[[Path], list[str]]:
+    return lambda folder: ["personas", "census", str(_census_csv(folder, edit))]
+
+
+def _truncated_stata(folder: Path) -> list[str]:
+    census = folder / "census"
+    census.mkdir()
+    households = pd.read_parquet(CENSUS_DIR / "households.parquet").head(50)
+    full = folder / "full.dta"
+    households.to_stata(full, write_index=False)
+    data = full.read_bytes()
+    full.unlink()
+    (census / "WLD_2023_SYNTH-SVY-HLD-EN_v01_M.dta").write_bytes(data[: len(data) // 2])
+    people = pd.read_parquet(CENSUS_DIR / "individuals.parquet").head(5)
+    people.to_csv(census / "individuals.csv", index=False)
+    return ["personas", "census", str(census)]
+
+
+def _empty_census(folder: Path) -> list[str]:
+    census = folder / "census"
+    census.mkdir()
+    (census / "households.csv").write_text("", encoding="utf-8")
+    (census / "individuals.csv").write_text("", encoding="utf-8")
+    return ["personas", "census", str(census)]
+
+
+def _drop(column: str) -> Callable[[pd.DataFrame, pd.DataFrame], None]:
+    def edit(households: pd.DataFrame, people: pd.DataFrame) -> None:
+        households.pop(column)
+
+    return edit
+
+
+def _set(table: str, column: str, value: object) -> Callable[[pd.DataFrame, pd.DataFrame], None]:
+    def edit(households: pd.DataFrame, people: pd.DataFrame) -> None:
+        frame = households if table == "households" else people
+        frame[column] = frame[column].astype(object)
+        frame.loc[frame.index[3], column] = value
+
+    return edit
+
+
+def _corpus_run(folder: Path, files: dict[str, bytes]) -> list[str]:
+    """A scenario whose corpus folder holds `files`."""
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for name, data in files.items():
+        (corpus / name).write_bytes(data)
+    return _scenario(folder, f"name: x\nworld: {{corpus: corpus}}\nphases:\n{PHASE}")
+
+
+def _corpus(files: dict[str, bytes]) -> Callable[[Path], list[str]]:
+    return lambda folder: _corpus_run(folder, files)
+
+
+def _huge(folder: Path) -> list[str]:
+    return _corpus_run(folder, {"huge.md": b"\x00" + b"x" * (8 * 1024 * 1024)})
+
+
+def _duplicate_ids(folder: Path) -> list[str]:
+    _corpus_run(folder, {"a.md": GOOD_DOC.encode(), "b.md": GOOD_DOC.encode()})
+    corpus, store = str(folder / "corpus"), str(folder / "store")
+    return ["corpus", "ingest", corpus, "--strict", "--store", store]
+
+
+def _run_folder_without_traces(folder: Path) -> list[str]:
+    (folder / "runs" / "r1").mkdir(parents=True)
+    return ["trace", "r1", "--out", str(folder / "runs")]
+
+
+CASES = [
+    Case(
+        "yaml-syntax",
+        "scenario file",
+        "YAML syntax error",
+        _scenario_with("name: x\nphases: [\n  - {id: a\n"),
+        ("scenario.yaml, line", "not valid YAML", "Fix the syntax"),
+    ),
+    Case(
+        "yaml-not-mapping",
+        "scenario file",
+        "a list instead of a mapping",
+        _scenario_with("- name: x\n"),
+        ("scenario.yaml", "'name' and 'phases'"),
+    ),
+    Case(
+        "yaml-unknown-key",
+        "scenario file",
+        "unknown key (misspelt `seed`)",
+        _scenario_with(f"name: x\nseeed: 3\nphases:\n{PHASE}"),
+        ("line 2", "unknown key 'seeed'", "check its spelling"),
+    ),
+    Case(
+        "yaml-wrong-type",
+        "scenario file",
+        "wrong type (`seed: many`)",
+        _scenario_with(f"name: x\nseed: many\nphases:\n{PHASE}"),
+        ("line 2", "'seed'", "integer", "Fix the value"),
+    ),
+    Case(
+        "yaml-empty-phases",
+        "scenario file",
+        "no phases (`phases: []`)",
+        _scenario_with("name: x\nphases: []\n"),
+        ("'phases'", "at least 1 item", "Fix the value"),
+    ),
+    Case(
+        "yaml-missing-phases",
+        "scenario file",
+        "`phases` left out",
+        _scenario_with("name: x\n"),
+        ("'phases'", "required", "Fix the value"),
+    ),
+    Case(
+        "yaml-negative-count",
+        "scenario file",
+        "negative count (`posts: -1`)",
+        _scenario_with(
+            "name: x\nphases:\n  - {id: a, date: 2026-08-01, title: t, event: e, posts: -1}\n"
+        ),
+        ("line 3", "'phases.0.posts'", "greater than or equal to 0"),
+    ),
+    Case(
+        "yaml-bad-date",
+        "scenario file",
+        "impossible date (`2026-02-30`)",
+        _scenario_with("name: x\nphases:\n  - {id: a, date: 2026-02-30, title: t, event: e}\n"),
+        ("line 3", "'phases.0.date'"),
+    ),
+    Case(
+        "yaml-duplicate-phase",
+        "scenario file",
+        "two phases with one id",
+        _scenario_with(f"name: x\nphases:\n{PHASE}{PHASE}"),
+        ("phase id 'a' is used twice",),
+    ),
+    Case(
+        "yaml-unknown-model",
+        "scenario file",
+        "unknown model spec (`models.agent: gpt:4`)",
+        _scenario_with(f"name: x\nmodels: {{agent: 'gpt:4'}}\nphases:\n{PHASE}"),
+        ("models.agent", "unknown chat model spec 'gpt:4'", "must be one of"),
+    ),
+    Case(
+        "yaml-not-utf8",
+        "scenario file",
+        "not UTF-8 (Latin-1 bytes)",
+        lambda folder: (
+            (folder / "scenario.yaml").write_bytes(b"name: caf\xe9\nphases: []\n"),
+            ["run", str(folder / "scenario.yaml"), "--out", str(folder / "runs")],
+        )[1],
+        ("scenario.yaml", "UTF-8"),
+    ),
+    Case(
+        "yaml-missing-file",
+        "scenario file",
+        "file does not exist",
+        lambda folder: ["run", str(folder / "nope.yaml")],
+        ("scenario file not found", "nope.yaml", "Check the path"),
+    ),
+    Case(
+        "yaml-missing-census",
+        "scenario file",
+        "`personas.census` names no file",
+        _scenario_with(f"name: x\npersonas: {{census: nowhere}}\nphases:\n{PHASE}"),
+        ("census path not found", "nowhere", "Point it at a folder"),
+    ),
+    Case(
+        "census-truncated-stata",
+        "census file",
+        "truncated Stata file",
+        _truncated_stata,
+        ("HLD-EN_v01_M.dta", "cannot be read as a Stata file", "Download it again"),
+    ),
+    Case(
+        "census-missing-column",
+        "census file",
+        "missing column (`hhweight`)",
+        _census(_drop("hhweight")),
+        ("households.csv", "missing column 'hhweight'", "add the column"),
+    ),
+    Case(
+        "census-wrong-code",
+        "census file",
+        "value outside the codebook (`urbrur` = 7)",
+        _census(_set("households", "urbrur", 7)),
+        ("households.csv", "urbrur", "codebook", "recode it"),
+    ),
+    Case(
+        "census-not-a-number",
+        "census file",
+        "text in a numeric column (`age` = 'old')",
+        _census(_set("people", "age", "old")),
+        ("individuals.csv", "age", "should hold numbers", "fix the value"),
+    ),
+    Case(
+        "census-empty",
+        "census file",
+        "empty files",
+        _empty_census,
+        ("households.csv", "cannot be read as CSV", "header row"),
+    ),
+    Case(
+        "census-no-files",
+        "census file",
+        "folder without census files",
+        lambda folder: ["personas", "census", str(folder)],
+        ("no household file in", "whose name contains"),
+    ),
+    Case(
+        "corpus-empty-folder",
+        "corpus",
+        "empty folder",
+        _corpus({}),
+        ("no documents in", "corpus", "add files of these types"),
+    ),
+    Case(
+        "corpus-binary",
+        "corpus",
+        "only a binary file",
+        _corpus({"photo.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}),
+        ("photo.md", "binary file", "convert it to text"),
+    ),
+    Case(
+        "corpus-latin1",
+        "corpus",
+        "only a file in another encoding (Latin-1)",
+        _corpus({"news.md": "Le café a fermé.".encode("latin-1")}),
+        ("news.md", "not UTF-8", "re-save it as UTF-8"),
+    ),
+    Case(
+        "corpus-huge",
+        "corpus",
+        "only a huge (8 MB) binary file",
+        _huge,
+        ("huge.md", "binary file"),
+    ),
+    Case(
+        "corpus-empty-file",
+        "corpus",
+        "only an empty file",
+        _corpus({"blank.md": b"\n\n"}),
+        ("blank.md", "empty file"),
+    ),
+    Case(
+        "corpus-bad-front-matter",
+        "corpus",
+        "front matter never closed",
+        _corpus({"open.md": b"---\nid: x\ntitle: t\nDiesel rose.\n"}),
+        ("open.md", "front matter is not closed", "add a '---' line"),
+    ),
+    Case(
+        "corpus-duplicate-ids",
+        "corpus",
+        "two documents with one id (strict ingest)",
+        _duplicate_ids,
+        ("duplicate id 'fuel-1'", "b.md"),
+    ),
+    Case(
+        "corpus-missing",
+        "corpus",
+        "corpus path does not exist",
+        lambda folder: _scenario(
+            folder, f"name: x\nworld: {{corpus: no-such-folder}}\nphases:\n{PHASE}"
+        ),
+        ("no-such-folder",),
+    ),
+    Case(
+        "cli-missing-run",
+        "command line",
+        "`run --resume` of a run that does not exist",
+        lambda folder: ["run", "--resume", "no-such-run", "--out", str(folder)],
+        ("no run 'no-such-run'", "check the id"),
+    ),
+    Case(
+        "cli-no-scenario",
+        "command line",
+        "`run` with neither a file nor --resume",
+        lambda folder: ["run"],
+        ("missing scenario file", "scenariosim run scenarios/demo.yaml"),
+    ),
+    Case(
+        "cli-file-and-resume",
+        "command line",
+        "`run` with both a file and --resume",
+        lambda folder: ["run", "scenarios/demo.yaml", "--resume", "x"],
+        ("not both",),
+    ),
+    Case(
+        "cli-trace-missing-run",
+        "command line",
+        "`trace` of a run that does not exist",
+        lambda folder: ["trace", "no-such-run", "--out", str(folder)],
+        ("no-such-run",),
+    ),
+    Case(
+        "cli-trace-no-traces",
+        "command line",
+        "`trace` of a folder that is not a run",
+        _run_folder_without_traces,
+        ("r1",),
+    ),
+    Case(
+        "cli-bad-filter",
+        "command line",
+        "`personas sample --where` naming no column",
+        lambda folder: ["personas", "sample", "--where", "shoe_size > 40"],
+        ("shoe_size",),
+    ),
+    Case(
+        "cli-bad-filter-syntax",
+        "command line",
+        "`personas sample --where` that does not parse",
+        lambda folder: ["personas", "sample", "--where", "age >>= 3"],
+        ("'age >>= 3'", "is not a valid filter", "Columns:"),
+    ),
+    Case(
+        "cli-bad-age-range",
+        "command line",
+        "`personas sample --age` that is not a range",
+        lambda folder: ["personas", "sample", "--age", "old"],
+        ("--age", "18-35"),
+    ),
+    Case(
+        "cli-bad-region",
+        "command line",
+        "`personas sample --region` naming no region",
+        lambda folder: ["personas", "sample", "--region", "Atlantis"],
+        ("Atlantis",),
+    ),
+    Case(
+        "cli-eval-missing-run",
+        "command line",
+        "`eval` of a run that does not exist",
+        lambda folder: ["eval", "no-such-run", "--out", str(folder)],
+        ("no-such-run",),
+    ),
+    Case(
+        "cli-export-missing-run",
+        "command line",
+        "`export` of a run that does not exist",
+        lambda folder: ["export", "no-such-run", "--out", str(folder)],
+        ("no-such-run",),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    command: str  # as a user would type it, with the case folder shown as <dir>
+    exit_code: int
+    output: str  # stdout and stderr, with the case folder shown as <dir>
+    before: dict[str, str]  # file -> sha256, after setup
+    after: dict[str, str]  # file -> sha256, after the command
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """Every file (by content hash) and folder under `folder`."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    } | {f"{p.relative_to(folder)}/": "folder" for p in folder.rglob("*") if p.is_dir()}
+
+
+def run_case(case: Case, folder: Path) -> Outcome:
+    folder.mkdir(parents=True, exist_ok=True)
+    old = {k: os.environ.get(k) for k in ("COLUMNS", "SCENARIOSIM_CACHE_DIR")}
+    os.environ["COLUMNS"] = "10000"  # one message, one line: no wrapping by rich
+    os.environ["SCENARIOSIM_CACHE_DIR"] = str(folder / "cache")
+    try:
+        args = case.setup(folder)
+        before = _files(folder)
+        result = CliRunner().invoke(app, args)
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+    def shown(text: str) -> str:
+        return text.replace(str(folder.resolve()), "<dir>").replace(str(folder), "<dir>")
+
+    output = shown(result.output)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        output += f"\n(raised {type(result.exception).__name__}: {result.exception})"
+    command = shown(shlex.join(["scenariosim", *args]))
+    return Outcome(command, result.exit_code, output, before, _files(folder))
+
+
+def error_message(outcome: Outcome) -> str:
+    lines = [line for line in outcome.output.splitlines() if line.startswith("Error: ")]
+    return lines[0].removeprefix("Error: ") if len(lines) == 1 else ""
+
+
+@pytest.fixture(scope="module")
+def outcome_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Case], Outcome]:
+    """Each case run once, in its own folder, however many tests look at it."""
+    root = tmp_path_factory.mktemp("bad-input")
+    done: dict[str, Outcome] = {}
+
+    def get(case: Case) -> Outcome:
+        if case.id not in done:
+            done[case.id] = run_case(case, root / case.id)
+        return done[case.id]
+
+    return get
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_exits_2_with_one_message_naming_what_to_fix(case: Case, outcome_of) -> None:
+    outcome = outcome_of(case)
+    assert outcome.exit_code == 2, outcome.output
+    assert "Traceback" not in outcome.output
+    message = error_message(outcome)
+    assert message, f"expected exactly one 'Error:' line, got: {outcome.output}"
+    for part in case.expect:
+        assert part in message, f"{part!r} not in {message!r}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_leaves_the_files_on_disk_unchanged(case: Case, outcome_of) -> None:
+    outcome = outcome_of(case)
+    changed = {k for k in outcome.before if outcome.after.get(k) != outcome.before[k]}
+    added = {
+        k
+        for k in set(outcome.after) - set(outcome.before)
+        if not k.startswith(("cache/", "store/"))
+    }
+    assert changed == set()
+    assert added == set(), "a failed command leaves no run folder or output behind"
+
+
+def failure_modes_markdown(outcome_of: Callable[[Case], Outcome]) -> str:
+    """docs/failure-modes.md: every case and the message a user sees."""
+    out = [
+        "# Failure modes: bad input and what you see",
+        "",
+        "Generated from the cases in `tests/test_bad_input.py` by `make docs`; a test keeps it",
+        "in step. Every case exits with code 2 and prints one `Error:` line (no traceback;",
+        "`scenariosim -v ...` adds one) and leaves the files on disk as they were. `<dir>` is",
+        "the folder the case ran in.",
+        "",
+        "Faults while running (timeouts, errors and bad answers from a model, rate limits) do",
+        "not stop a run: each call is retried with backoff and a draft that never succeeds is",
+        "recorded in `rejected.jsonl` with its reason (see docs/architecture.md). A killed run",
+        "continues with `scenariosim run --resume <run_id>`.",
+        "",
+    ]
+    for entry in dict.fromkeys(c.entry for c in CASES):
+        out += [f"## {entry}", "", "| mistake | command | message |", "| --- | --- | --- |"]
+        for case in (c for c in CASES if c.entry == entry):
+            outcome = outcome_of(case)
+            command = outcome.command.replace("|", "\\|")
+            message = error_message(outcome).replace("|", "\\|")
+            out.append(f"| {case.what} | `{command}` | {message} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def test_failure_modes_doc_lists_every_case_with_its_message(outcome_of) -> None:
+    assert DOC.read_text(encoding="utf-8") == failure_modes_markdown(outcome_of), (
+        "run `make docs` (or python tests/test_bad_input.py > docs/failure-modes.md)"
+    )
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.stdout.write(failure_modes_markdown(lambda case: run_case(case, Path(tmp) / case.id)))
