@@ -16,6 +16,7 @@ from scenariosim.graph.sweep import (
     comparison_rows,
     parse_grid,
     plan_variants,
+    prepare_stores,
     run_local,
     run_ray,
     write_comparison,
@@ -36,6 +37,7 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sweep")
     with fake_cli_env(root) as settings:
         variants = plan_variants(demo_scenario(), GRID, "sw", root / "outputs", settings, False)
+        prepare_stores(variants, settings)
         results = run_local(variants, jobs=2, worker=fake_variant)
     rows = comparison_rows(variants, results)
     write_comparison(root / "outputs" / "sw", rows, GRID)
@@ -118,6 +120,9 @@ def test_sweep_runs_as_tasks_on_a_local_ray_instance(tmp_path: Path) -> None:
         variants = plan_variants(
             demo_scenario(), {"retrieval.k": [2, 3]}, "ray", tmp_path / "outputs", settings, False
         )
-        results = run_ray(variants, "local", worker=fake_variant)
+        prepare_stores(variants, settings)
+        tests = str(Path(__file__).parent)
+        env = {"env_vars": {"PYTHONPATH": tests}}  # the workers import fake_backends
+        results = run_ray(variants, "local", worker=fake_variant, runtime_env=env)
     assert [r.status for r in results] == ["ran", "ran"]
     assert all((tmp_path / "outputs" / v.run_id / "eval.json").exists() for v in variants)

@@ -12,6 +12,7 @@ from scenariosim.graph.sweep import (
     comparison_rows,
     parse_grid,
     plan_variants,
+    prepare_stores,
     run_local,
     run_ray,
     sweep_id_for,
@@ -47,6 +48,8 @@ def sweep(
     variants = plan_variants(scenario, grid, sweep_id, out_dir.resolve(), settings, cache)
     console = Console(width=160)
     console.print(f"sweep {sweep_id}: {len(variants)} variants")
+    with console.status("checking inputs and ingesting the corpus"):
+        prepare_stores(variants, settings)
     results = run_ray(variants, ray_address) if ray_address else run_local(variants, jobs)
     rows = comparison_rows(variants, results)
     folder = out_dir / sweep_id

@@ -139,6 +139,23 @@ def run_variant(variant: Variant) -> VariantResult:
 Worker = Callable[[Variant], VariantResult]
 
 
+def prepare_stores(variants: list[Variant], settings: Settings) -> None:
+    """Ingest each distinct corpus and chunking once, here, before any worker starts.
+
+    Workers opening a fresh Chroma folder at the same moment race to create its tables;
+    after this they only read collections that exist. It also checks every input file.
+    """
+    from scenariosim.graph.world import open_world
+
+    seen = set()
+    for variant in variants:
+        scenario = Scenario.model_validate(variant.scenario)
+        key = (scenario.world, scenario.retrieval.chunk_size, scenario.retrieval.chunk_overlap)
+        if key not in seen:
+            seen.add(key)
+            open_world(scenario, settings)
+
+
 def run_local(
     variants: list[Variant], jobs: int, worker: Worker = run_variant
 ) -> list[VariantResult]:
@@ -151,7 +168,10 @@ def run_local(
 
 
 def run_ray(
-    variants: list[Variant], address: str, worker: Worker = run_variant
+    variants: list[Variant],
+    address: str,
+    worker: Worker = run_variant,
+    runtime_env: dict[str, Any] | None = None,
 ) -> list[VariantResult]:
     """Variants as Ray tasks on the cluster at `address` ("local" starts one here)."""
     try:
@@ -160,7 +180,11 @@ def run_ray(
         raise ConfigError("--ray needs the ray package: pip install 'scenariosim[ray]'") from None
     started = not ray.is_initialized()
     if started:
-        ray.init(address=None if address == "local" else address, include_dashboard=False)
+        ray.init(
+            address=None if address == "local" else address,
+            include_dashboard=False,
+            runtime_env=runtime_env,
+        )
     try:
         task = ray.remote(worker)
         return ray.get([task.remote(v) for v in variants])
