@@ -13,8 +13,11 @@ from string import Template
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 
+# The prompts' own section tags, and role tags a model may take for a turn boundary.
 _TAG = re.compile(
-    r"</?\s*(context|persona|thread|post|draft|checks|references)\b[^>]*>", re.IGNORECASE
+    r"</?\s*(context|persona|thread|post|draft|checks|references|system|user|assistant"
+    r"|instructions?)\b[^>]*>",
+    re.IGNORECASE,
 )
 
 
