@@ -208,3 +208,13 @@ def test_safety_blocks_are_failed_artifacts_with_the_reason(tmp_path: Path) -> N
         assert "blocked the answer: finish reason SAFETY" in reason
         assert "HARM_CATEGORY_DANGEROUS_CONTENT" in reason
     assert any("SAFETY" in note and "not made by" in note for note in run.result.missing)
+
+
+def test_image_prompts_of_a_run_are_grounded_in_visual_references(demo: GeminiRun) -> None:
+    records, _ = read_jsonl(demo.result.run_dir / "records.jsonl")
+    images = [r for r in records if r["kind"] == "image_prompt"]
+    assert images and all(r["provenance"]["reference_ids"] for r in images)
+    import yaml
+
+    resolved = yaml.safe_load((demo.result.run_dir / "scenario.resolved.yaml").read_text())
+    assert resolved["resolved"]["references_fingerprint"]

@@ -67,6 +67,7 @@ def _write_resolved(run_dir: Path, run_id: str, scenario: Scenario, world: World
         "scenario": scenario.model_dump(mode="json"),
         "resolved": {
             "corpus_fingerprint": world.corpus_fingerprint,
+            "references_fingerprint": world.references_fingerprint,
             "embedding_model": world.embedding_model,
             "agent_model": scenario.models.agent,
             "critic_model": scenario.models.critic,
@@ -132,6 +133,7 @@ def _execute(
         run_id=run_id,
         actors=world.actors,
         retrieve=world.retrieve,
+        references=world.references,
         known_names=world.known_names,
         embeddings=world.embeddings,
         agent_model=_agent_model(scenario.models.agent, scenario, settings, cache),
