@@ -17,6 +17,7 @@ from scenariosim.cli import models as models_cli
 from scenariosim.cli import outputs as outputs_cli
 from scenariosim.cli import personas as personas_cli
 from scenariosim.cli import references as references_cli
+from scenariosim.cli.graph import graph as graph_command
 from scenariosim.cli.replay import replay as replay_command
 from scenariosim.cli.run import run as run_command
 from scenariosim.cli.sweep import sweep as sweep_command
@@ -52,6 +53,7 @@ app.add_typer(corpus_cli.app, name="corpus")
 app.add_typer(references_cli.app, name="references")
 app.command("run")(run_command)
 app.command("trace")(trace_command)
+app.command("graph")(graph_command)
 app.command("replay")(replay_command)
 app.command("sweep")(sweep_command)
 app.command("eval")(outputs_cli.evaluate)
