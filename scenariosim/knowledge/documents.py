@@ -276,7 +276,9 @@ def read_jsonl(path: Path, source: str, options: ReadOptions) -> tuple[list[Docu
     """One JSON object per line; its text under `options.text_field`, other keys metadata."""
     docs: list[Document] = []
     problems: list[str] = []
-    for number, line in enumerate(_decode(path).splitlines(), start=1):
+    # Only "\n" ends a JSON line: JSON strings may hold U+2028 and friends unescaped, which
+    # str.splitlines() would cut a record at.
+    for number, line in enumerate(_decode(path).split("\n"), start=1):
         if not line.strip():
             continue
         try:
