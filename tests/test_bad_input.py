@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from scenariosim.agents.calls import AgentModel
 from scenariosim.cli import app
 from scenariosim.personas.standin import CENSUS_DIR
 
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.faults
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "failure-modes.md"
+CALLS = AgentModel("any", None)  # type: ignore[arg-type]  # the retry defaults runs use
 PHASE = "  - {id: a, date: 2026-08-01, title: Prices rise, event: Diesel rose.}\n"
 GOOD_DOC = (
     "---\nid: fuel-1\ntitle: Diesel\noutlet: Ses Online\ndate: 2026-08-01\n---\nDiesel rose.\n"
@@ -511,10 +513,26 @@ def failure_modes_markdown(outcome_of: Callable[[Case], Outcome]) -> str:
         "`scenariosim -v ...` adds one) and leaves the files on disk as they were. `<dir>` is",
         "the folder the case ran in.",
         "",
-        "Faults while running (timeouts, errors and bad answers from a model, rate limits) do",
-        "not stop a run: each call is retried with backoff and a draft that never succeeds is",
-        "recorded in `rejected.jsonl` with its reason (see docs/architecture.md). A killed run",
-        "continues with `scenariosim run --resume <run_id>`.",
+        "## While a run runs",
+        "",
+        "| fault | what happens |",
+        "| --- | --- |",
+        "| a model times out, the connection fails, the server errors | the call is retried "
+        "(3 attempts) after a backoff that doubles from 0.5 s, at most 60 s per wait |",
+        "| a rate limit (429) with a retry-after | the wait is at least what the server asked "
+        '(attribute, `retry-after` header, or "retry in Ns" in the message), at most 60 s |',
+        "| invalid JSON or an empty answer | retried at once with a new seed |",
+        "| every attempt fails | the artifact is recorded in `rejected.jsonl` with status "
+        "`failed` and the reason (`no valid draft: TimeoutError: ...`); the run goes on |",
+        "| the process is killed | `records.jsonl`, `rejected.jsonl` and `traces.jsonl` keep every "
+        "finished line (a torn last line is skipped and reported); final files are written "
+        "under a temporary name and renamed; `scenariosim run --resume <run_id>` ends with the "
+        "dataset an uninterrupted run gives, with no record twice |",
+        "",
+        "`traces.jsonl` counts every attempt (`attempts`), each retry's reason (`retries`) and "
+        "wait (`waits_s`), and the final `error`; `scenariosim trace <run_id>` sums them per "
+        "node. The tests behind this page (fault injection, kill and resume, bad input, "
+        "untrusted text, secrets) run alone with `python -m pytest -m faults`.",
         "",
     ]
     for entry in dict.fromkeys(c.entry for c in CASES):
