@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scenariosim.errors import ConfigError
+from scenariosim.personas.strata import Stratum
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 
@@ -43,6 +44,19 @@ class PersonaSelection(_Strict):
     census: Path | None = Field(None, description="Census folder or file; default: shipped sample.")
     households: bool = Field(False, description="Sample whole households instead of people.")
     min_age: int = Field(16, ge=0, le=100, description="Youngest person who posts.")
+    strata: list[Stratum] = Field(
+        default_factory=list,
+        description="Oversample groups: each `{name, where, share}` gets that share of the "
+        "personas, the rest come from everyone else; the report shows the design weights.",
+    )
+
+    @model_validator(mode="after")
+    def _strata_fit(self) -> "PersonaSelection":
+        if self.strata and self.households:
+            raise ValueError("strata draw people, not households: drop one of the two")
+        if sum(s.share for s in self.strata) > 1 + 1e-9:
+            raise ValueError("strata shares add up to more than 1")
+        return self
 
 
 class RetrievalConfig(_Strict):

@@ -14,6 +14,7 @@ from scenariosim.personas import (
     Census,
     Persona,
     PersonaFilter,
+    compare_selections,
     enrich,
     load_census,
     parse_persona_id,
@@ -256,6 +257,50 @@ def stats(
         f"largest TVD: {worst.idxmax()} {worst.max():.3f}; mean TVD {worst.mean():.3f}; "
         f"selection: {escape(describe_selection(where, filters, min_age))}"
     )
+
+
+@app.command("compare")
+def compare(
+    where: list[str] = typer.Option(
+        ..., "--where", "-w", help="A census selection to compare (repeat: --where A --where B)."
+    ),
+    census: Path | None = CENSUS,
+    min_age: int = typer.Option(16, "--min-age", help="Compare people of this age and older."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Also write the table as CSV."),
+) -> None:
+    """Show how selections differ from the census: weighted shares and TVD per attribute.
+
+    Use it before oversampling a group with `personas.strata` in a scenario.
+    """
+    table = compare_selections(_load(census), where, min_age)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(output, index=False)
+    labels = [chr(ord("A") + i) for i in range(len(where))]
+    shown = Table(
+        "attribute",
+        "category",
+        "census %",
+        *[f"{label} %" for label in labels],
+        title=f"weighted shares, people aged {min_age}+",
+    )
+    for variable, part in table.groupby("variable", sort=False):
+        for i, r in enumerate(part.to_dict("records")):
+            shown.add_row(
+                variable if i == 0 else "",
+                escape(str(r["category"])),
+                f"{100 * r['census_share']:.1f}",
+                *[f"{100 * r[f'share_{n}']:.1f}" for n in range(1, len(where) + 1)],
+                end_section=i == len(part) - 1,
+            )
+    console = Console(width=120)
+    console.print(shown)
+    for n, (label, expression) in enumerate(zip(labels, where, strict=True), start=1):
+        tvd = table.groupby("variable", sort=False)[f"tvd_{n}"].first()
+        console.print(
+            f"{label}: {escape(expression)}: mean TVD vs census {tvd.mean():.3f}, "
+            f"largest {tvd.idxmax()} {tvd.max():.3f}"
+        )
 
 
 @app.command("census")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from langchain_core.embeddings import Embeddings
 
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
@@ -23,9 +24,10 @@ from scenariosim.knowledge.references import ReferenceLibrary, add_shipped, defa
 from scenariosim.knowledge.store import CorpusStore, IngestReport, RetrievalFilter
 from scenariosim.models import make_embeddings, parse_spec
 from scenariosim.outputs.records import ReferenceUse
-from scenariosim.personas.enrich import Persona, enrich
-from scenariosim.personas.load import load_census
+from scenariosim.personas.enrich import Persona, enrich, persona_id
+from scenariosim.personas.load import Census, load_census
 from scenariosim.personas.sample import sample_people
+from scenariosim.personas.strata import sample_strata
 from scenariosim.scenario import Phase, Scenario
 from scenariosim.settings import Settings
 
@@ -67,12 +69,38 @@ def actor_for(persona: Persona) -> Actor:
     )
 
 
-def persona_row(persona: Persona) -> dict[str, Any]:
+def persona_row(persona: Persona, sampled: pd.Series) -> dict[str, Any]:
+    """The persona as the dataset's personas table holds it, with how it was sampled."""
     row = persona.model_dump(exclude={"traits"})
     row.update(persona.traits.model_dump())
     row["assets"] = ", ".join(persona.assets)
     row["description"] = persona.describe()
+    row["stratum"] = str(sampled.get("stratum", ""))
+    row["design_weight"] = float(sampled.get("design_weight", 1.0))
     return row
+
+
+def _sample(census: Census, scenario: Scenario) -> pd.DataFrame:
+    """The scenario's people: stratified when it names strata, else one weighted draw."""
+    chosen = scenario.personas
+    if chosen.strata:
+        rows, _ = sample_strata(
+            census,
+            chosen.n,
+            chosen.strata,
+            where=chosen.where,
+            seed=scenario.seed,
+            min_age=chosen.min_age,
+        )
+        return rows
+    return sample_people(
+        census,
+        chosen.n,
+        where=chosen.where,
+        seed=scenario.seed,
+        min_age=chosen.min_age,
+        households=chosen.households,
+    )
 
 
 def open_world(scenario: Scenario, settings: Settings) -> World:
@@ -80,15 +108,11 @@ def open_world(scenario: Scenario, settings: Settings) -> World:
     gazetteer = load_gazetteer(scenario.world.gazetteer)
     docs, problems = read_corpus(corpus_dir)
     census = load_census(scenario.personas.census)
-    rows = sample_people(
-        census,
-        scenario.personas.n,
-        where=scenario.personas.where,
-        seed=scenario.seed,
-        min_age=scenario.personas.min_age,
-        households=scenario.personas.households,
-    )
+    rows = _sample(census, scenario)
     personas = enrich(rows.to_dict("records"), scenario.seed, gazetteer.provinces_by_region())
+    design = rows.set_index(
+        [persona_id(h, i) for h, i in zip(rows["hid"], rows["idno"], strict=True)]
+    )
 
     embedding_spec = settings.embedding_model
     embeddings = make_embeddings(embedding_spec, settings)
@@ -134,7 +158,7 @@ def open_world(scenario: Scenario, settings: Settings) -> World:
     library = open_references(scenario, settings, embeddings, embedding_model)
     return World(
         actors=actors,
-        persona_rows=[persona_row(p) for p in personas],
+        persona_rows=[persona_row(p, design.loc[p.id]) for p in personas],
         retrieve=retrieve,
         known_names=gazetteer.names(),
         embeddings=embeddings,

@@ -264,10 +264,21 @@ def _figures_html(evaluation: Evaluation) -> str:
         f"<p>{p.personas} personas from {p.households} households. Source: {e(p.source)}.</p>"
     )
     parts += [f'<p class="note">{e(n)}</p>' for n in p.notes]
+    if p.strata:
+        parts.append("<h3>Strata and the design weights used</h3>")
+        parts.append(
+            table(
+                ["stratum", "selection", "personas", "persona share", "census share", "weight"],
+                [
+                    [s.name, s.where, s.personas, s.persona_share, s.census_share, s.design_weight]
+                    for s in p.strata
+                ],
+            )
+        )
     parts.append(
         table(
-            ["variable", "category", "sample share", "census share"],
-            [[r.variable, r.category, r.sample_share, r.census_share] for r in p.rows],
+            ["variable", "category", "sample share", "census share", "TVD"],
+            [[r.variable, r.category, r.sample_share, r.census_share, r.tvd] for r in p.rows],
         )
     )
     lab = evaluation.labels

@@ -17,15 +17,23 @@ from scenariosim.personas.filters import PersonaFilter
 from scenariosim.personas.load import Census, CensusInfo, load_census
 from scenariosim.personas.persona import Persona, Traits
 from scenariosim.personas.places import provinces_by_region
-from scenariosim.personas.represent import representativeness, tvd_by_variable
+from scenariosim.personas.represent import (
+    compare_selections,
+    representativeness,
+    tvd_by_variable,
+)
 from scenariosim.personas.sample import sample_people, select
+from scenariosim.personas.strata import Stratum, StratumFigures, sample_strata
 
 __all__ = [
     "Census",
     "CensusInfo",
     "Persona",
     "PersonaFilter",
+    "Stratum",
+    "StratumFigures",
     "Traits",
+    "compare_selections",
     "enrich",
     "load_census",
     "parse_persona_id",
@@ -33,6 +41,7 @@ __all__ = [
     "provinces_by_region",
     "representativeness",
     "sample_people",
+    "sample_strata",
     "select",
     "tvd_by_variable",
 ]

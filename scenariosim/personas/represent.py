@@ -4,8 +4,13 @@ For each attribute, the share of each category among the personas beside its
 `hhweight`-weighted share in the census (restricted to the same selection the personas
 were drawn with), and the total variation distance (TVD, half the sum of absolute
 differences: 0 identical, 1 disjoint). Personas drawn by `sample_people` are
-self-weighting, so their shares are plain counts. With a handful of personas the
-differences are sampling noise; the `personas` column says how many stand behind a row.
+self-weighting, so their shares are plain counts; stratified personas carry a
+`design_weight` (see strata.py) and their shares are weighted by it, which undoes the
+oversampling. With a handful of personas the differences are sampling noise; the
+`personas` column says how many stand behind a row.
+
+`compare_selections` puts census selections side by side instead: how the population a
+`where` keeps differs from the whole census, before any persona is drawn.
 """
 
 from collections.abc import Callable, Sequence
@@ -122,21 +127,30 @@ def representativeness(
     if pool.empty:
         raise ConfigError("the selection keeps nobody in the census; nothing to compare with")
     weights = pool["hhweight"]
+    design = (
+        sample["design_weight"].astype(float)
+        if "design_weight" in sample.columns
+        else pd.Series(1.0, index=sample.index)
+    )
     rows = []
     for variable, (field, column, census_side, persona_side) in VARIABLES.items():
         if field not in sample.columns:
             continue
-        mine = persona_side(sample[field]).astype(str).value_counts()
-        rows.extend(_rows(variable, mine, _weighted_shares(census_side(pool[column]), weights)))
+        keys = persona_side(sample[field]).astype(str)
+        theirs = _weighted_shares(census_side(pool[column]), weights)
+        rows.extend(_rows(variable, keys, design, theirs))
     if "digital_access" in sample.columns:
-        mine = sample["digital_access"].astype(str).value_counts()
         theirs = _weighted_shares(digital_access_column(pool), weights)
-        rows.extend(_rows("digital_access", mine, theirs))
+        rows.extend(_rows("digital_access", sample["digital_access"].astype(str), design, theirs))
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def _rows(variable: str, counts: pd.Series, census_shares: pd.Series) -> list[dict[str, Any]]:
-    sample_shares = counts / counts.sum()
+def _rows(
+    variable: str, keys: pd.Series, design: pd.Series, census_shares: pd.Series
+) -> list[dict[str, Any]]:
+    counts = keys.value_counts()
+    weighted = design.groupby(keys.to_numpy()).sum()
+    sample_shares = weighted / weighted.sum()
     categories = sorted(set(sample_shares.index) | set(census_shares.index), key=str)
     pairs = [
         (str(c), float(sample_shares.get(c, 0.0)), float(census_shares.get(c, 0.0)))
@@ -155,6 +169,39 @@ def _rows(variable: str, counts: pd.Series, census_shares: pd.Series) -> list[di
         }
         for category, s, c in pairs
     ]
+
+
+def compare_selections(census: Census, selections: Sequence[str], min_age: int = 0) -> pd.DataFrame:
+    """Weighted shares of each selection beside the census (people aged `min_age`+).
+
+    Columns: variable, category, census_share, then `share_<i>` and `tvd_<i>` for the i-th
+    selection (TVD of that selection against the census, on every row of the variable).
+    """
+    everyone = census.people[census.people["age"].to_numpy() >= min_age]
+    pools = [census.people[selection_mask(census.people, w, None, min_age)] for w in selections]
+    for where, pool in zip(selections, pools, strict=True):
+        if pool.empty:
+            raise ConfigError(f"--where {where!r} keeps nobody in the census; loosen it")
+    rows: list[dict[str, Any]] = []
+    for variable, (_, column, census_side, _) in VARIABLES.items():
+        base = _weighted_shares(census_side(everyone[column]), everyone["hhweight"])
+        shares = [_weighted_shares(census_side(p[column]), p["hhweight"]) for p in pools]
+        categories = sorted(set(base.index).union(*(s.index for s in shares)), key=str)
+        tvds = [
+            0.5 * sum(abs(float(s.get(c, 0.0)) - float(base.get(c, 0.0))) for c in categories)
+            for s in shares
+        ]
+        for category in categories:
+            row: dict[str, Any] = {
+                "variable": variable,
+                "category": category,
+                "census_share": round(float(base.get(category, 0.0)), 4),
+            }
+            for i, (share, tvd) in enumerate(zip(shares, tvds, strict=True), start=1):
+                row[f"share_{i}"] = round(float(share.get(category, 0.0)), 4)
+                row[f"tvd_{i}"] = round(tvd, 4)
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def tvd_by_variable(table: pd.DataFrame) -> pd.Series:

@@ -66,11 +66,11 @@ def sample_people(
     if households:
         rows = _household_rows(census, pool, n, rng)
     else:
-        rows = pool[_systematic_pps(census.people["hhweight"].to_numpy()[pool], n, rng)]
+        rows = pool[systematic_pps(census.people["hhweight"].to_numpy()[pool], n, rng)]
     return plain_rows(census.people.iloc[rows])
 
 
-def _systematic_pps(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+def systematic_pps(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """Positions of `n` distinct rows, each included with probability n * w / sum(w)."""
     order = rng.permutation(len(weights))
     share = weights[order].astype(float)
