@@ -25,7 +25,8 @@ def safe_name(identifier: str, suffix: str = "") -> str:
 
 def inside(root: Path, relative: str) -> Path:
     """`root / relative`, refusing anything that would land outside `root`."""
-    parts = PurePosixPath(relative.replace("\\", "/")).parts
-    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts:
+    path = PurePosixPath(relative.replace("\\", "/"))  # "\\x" is as absolute as "/x"
+    parts = path.parts
+    if not parts or path.is_absolute() or ".." in parts:
         raise ConfigError(f"refusing the path {relative!r}: it would leave {root}")
     return root.joinpath(*parts)
