@@ -44,7 +44,7 @@ def test_inside_never_leaves_its_root(relative: str) -> None:
     assert path.resolve().is_relative_to(root.resolve())
 
 
-@pytest.mark.parametrize("relative", ["../x", "/etc/passwd", "a/../../x", "..\\x"])
+@pytest.mark.parametrize("relative", ["../x", "/etc/passwd", "a/../../x", "..\\x", "\\etc\\passwd"])
 def test_inside_refuses_paths_that_escape(relative: str) -> None:
     with pytest.raises(ConfigError):
         inside(Path("/tmp/root"), relative)
