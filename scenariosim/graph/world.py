@@ -110,9 +110,8 @@ def open_world(scenario: Scenario, settings: Settings) -> World:
     census = load_census(scenario.personas.census)
     rows = _sample(census, scenario)
     personas = enrich(rows.to_dict("records"), scenario.seed, gazetteer.provinces_by_region())
-    design = rows.set_index(
-        [persona_id(h, i) for h, i in zip(rows["hid"], rows["idno"], strict=True)]
-    )
+    ids = [persona_id(h, i) for h, i in zip(rows["hid"], rows["idno"], strict=True)]
+    design = rows.set_index(pd.Index(ids))
 
     embedding_spec = settings.embedding_model
     embeddings = make_embeddings(embedding_spec, settings)
