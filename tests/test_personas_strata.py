@@ -130,3 +130,32 @@ def test_personas_compare_with_a_selection_of_nobody_exits_2() -> None:
     result = CliRunner().invoke(app, ["personas", "compare", "--where", "age > 500"])
     assert result.exit_code == 2
     assert "keeps nobody" in result.output and "Traceback" not in result.output
+
+
+def test_a_stratified_scenario_gives_its_personas_stratum_and_weight(tmp_path) -> None:
+    from unittest import mock
+
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    from scenariosim.graph.world import open_world
+    from scenariosim.models.registry import EMBEDDING_BACKENDS
+    from scenariosim.settings import load_settings
+
+    scenario = parse_scenario(
+        """
+name: strata
+personas:
+  n: 4
+  strata: [{name: young urban, where: "age < 30 and urban == 1", share: 0.5}]
+retrieval: {references_k: 0}
+phases: [{id: a, date: 2026-08-15, title: T, event: E}]
+""",
+        "strata.yaml",
+    )
+    fake = {"fake": lambda spec, settings: DeterministicFakeEmbedding(size=16)}
+    with mock.patch.dict(EMBEDDING_BACKENDS, fake):
+        world = open_world(scenario, load_settings(cache_dir=tmp_path, embedding_model="fake"))
+    strata = [row["stratum"] for row in world.persona_rows]
+    assert sorted(strata) == ["rest", "rest", "young urban", "young urban"]
+    young = [r for r in world.persona_rows if r["stratum"] == "young urban"]
+    assert all(r["age"] < 30 and r["design_weight"] < 1 for r in young)
