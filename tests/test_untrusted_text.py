@@ -148,11 +148,6 @@ def test_corpus_text_stays_inside_its_context_section(runs) -> None:
             assert "<system>" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="format_context (agents/persona_agent.py) escapes a chunk's text but not its title "
-    "or outlet; wrap them in as_data() and remove this mark",
-)
 def test_a_chunk_title_cannot_close_the_context_section() -> None:
     chunk = ContextChunk(
         chunk_id="x#0",

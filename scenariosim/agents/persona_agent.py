@@ -58,7 +58,8 @@ def format_context(chunks: list[ContextChunk], chars: int = CHUNK_CHARS) -> str:
     items = []
     for i, chunk in enumerate(chunks, start=1):
         text = " ".join(chunk.text.split())[:chars]
-        items.append(f"[{i}] {chunk.outlet}, {chunk.date}: {chunk.title}\n{as_data(text)}")
+        source = as_data(f"{chunk.outlet}, {chunk.date}: {chunk.title}")
+        items.append(f"[{i}] {source}\n{as_data(text)}")
     return "\n\n".join(items)
 
 
