@@ -1,4 +1,4 @@
-"""A local stand-in of the Gemini REST API (v1beta), for tests and offline development.
+"""A local stand-in of the Gemini REST API (v1 and v1beta paths), for tests and offline development.
 
 No machine here can reach Google, so the Gemini path is proven against this server with
 the real client libraries pointed at it through their documented `base_url` option. It

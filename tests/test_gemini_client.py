@@ -59,7 +59,7 @@ def test_requests_go_to_the_configured_endpoint_with_the_key_in_a_header(
     parsed, _ = call_structured(agent(stand_in), PROMPT, CheckReply, seed=5)
     assert parsed is not None
     (request,) = stand_in.requests
-    assert request.path == "/v1beta/models/gemini-2.5-flash:generateContent"
+    assert request.path.endswith("/models/gemini-2.5-flash:generateContent")
     assert request.headers["x-goog-api-key"] == KEY
     assert "key" not in request.query, "the key never travels in the URL"
 
@@ -188,7 +188,7 @@ def test_embeddings_go_to_batch_embed_contents_and_share_words(stand_in: GeminiS
     )
     query = embeddings.embed_query("diesel price")
     (docs, asked) = stand_in.requests_for("batchEmbedContents")
-    assert docs.path == "/v1beta/models/gemini-embedding-001:batchEmbedContents"
+    assert docs.path.endswith("/models/gemini-embedding-001:batchEmbedContents")
     assert [r["taskType"] for r in docs.body["requests"]] == ["RETRIEVAL_DOCUMENT"] * 3
     assert asked.body["requests"][0]["taskType"] == "RETRIEVAL_QUERY"
     assert asked.headers["x-goog-api-key"] == KEY
@@ -205,7 +205,7 @@ def test_the_image_backend_asks_for_an_image_and_reads_the_png(stand_in: GeminiS
     backend = make_image_backend("gemini:gemini-2.5-flash-image", settings_for(stand_in))
     generated = backend.generate(image_request())
     (request,) = stand_in.requests
-    assert request.path == "/v1beta/models/gemini-2.5-flash-image:generateContent"
+    assert request.path.endswith("/models/gemini-2.5-flash-image:generateContent")
     assert request.generation_config["responseModalities"] == ["TEXT", "IMAGE"]
     assert request.generation_config["imageConfig"] == {"aspectRatio": "4:3"}
     assert "Diesel 0.90" in request.prompt_text

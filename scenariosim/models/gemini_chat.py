@@ -21,6 +21,7 @@ import json
 from typing import Any
 
 import httpx
+import httpx2
 from google.genai.errors import APIError
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.messages import AIMessage, BaseMessage
@@ -92,6 +93,10 @@ def blocked_reason(result: ChatResult) -> str | None:
     return None
 
 
+# google-genai 3 talks through httpx2; the stand-in tests and older clients through httpx.
+TRANSPORT_ERRORS = (httpx.TransportError, httpx2.TransportError)
+
+
 class GeminiChat(ChatGoogleGenerativeAI):
     """`ChatGoogleGenerativeAI` whose blocks and transient failures raise `ModelError`."""
 
@@ -108,7 +113,7 @@ class GeminiChat(ChatGoogleGenerativeAI):
             error = ModelError(f"Gemini {self.model} failed: {e}")
             error.retry_after = retry_delay_s(e)  # type: ignore[attr-defined]
             raise error from e
-        except httpx.TransportError as e:
+        except TRANSPORT_ERRORS as e:
             raise ModelError(
                 f"Gemini {self.model} could not be reached: {type(e).__name__}: {e}"
             ) from e
