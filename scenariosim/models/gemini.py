@@ -49,7 +49,7 @@ def _require_key(settings: Settings, spec: ModelSpec) -> None:
     if settings.google_api_key is None:
         raise NeedsKeyError(
             f"'{spec}' needs a Gemini API key: set GOOGLE_API_KEY (or GEMINI_API_KEY), "
-            "or use --model local"
+            "or name the model `local` instead (scenario `models:` or SCENARIOSIM_*_MODEL)"
         )
     if not spec.name:
         raise ConfigError("a Gemini spec names its model, e.g. 'gemini:gemini-2.5-flash'")
