@@ -236,3 +236,11 @@ def test_an_unparsable_sidecar_is_one_error_naming_it(
     (folder / "references.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(InputFileError, match=r"references\.json"):
         add_folder(library, folder)
+
+
+def test_a_caption_holding_a_line_separator_stays_one_reference(tmp_path: Path) -> None:
+    from scenariosim.knowledge.references.sidecar import _jsonl_rows
+
+    text = '{"file": "a.png", "caption": "march\u2028 at night"}\n'
+    rows = _jsonl_rows(tmp_path / "refs.jsonl", text)
+    assert len(rows) == 1 and rows[0][1]["caption"] == "march\u2028 at night"

@@ -8,6 +8,7 @@ read. A sidecar that cannot be parsed at all is one error naming the file.
 """
 
 import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -42,7 +43,7 @@ def _describe(error: ValidationError) -> str:
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # quoted newlines stay in a field
     if not reader.fieldnames:
         raise InputFileError(
             f"{path}: the CSV sidecar has no header row; start with file,caption,..."
@@ -84,7 +85,8 @@ def _json_rows(path: Path, text: str) -> list[tuple[int, Any]]:
 
 def _jsonl_rows(path: Path, text: str) -> list[tuple[int, Any]]:
     rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSONL lines end at \n only: splitlines() would also split at U+2028 inside a string.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -74,7 +74,8 @@ class ReferenceLibrary:
         if not self.catalogue_path.exists():
             return {}
         refs: dict[str, Reference] = {}
-        lines = self.catalogue_path.read_text(encoding="utf-8").splitlines()
+        # JSONL lines end at \n only (splitlines() would split at U+2028 inside a caption).
+        lines = self.catalogue_path.read_text(encoding="utf-8").split("\n")
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
