@@ -32,6 +32,7 @@ def _child(artifacts: int, folder: Path) -> dict:
     from scenariosim.agents.schemas import ContextChunk, PersonaCard
     from scenariosim.graph.build import build_graph, recursion_limit
     from scenariosim.graph.context import Actor, RunContext
+    from scenariosim.graph.state import initial_state
     from scenariosim.models.fake import SchemaAnsweringChatModel
     from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
     from scenariosim.outputs.traces import TraceWriter
@@ -90,7 +91,7 @@ def _child(artifacts: int, folder: Path) -> dict:
     connection = sqlite3.connect(folder / "checkpoints.sqlite", check_same_thread=False)
     started = time.perf_counter()
     build_graph(SqliteSaver(connection)).invoke(
-        {"phase_index": 0, "feed": [], "outcomes": []},
+        initial_state(),
         {
             "configurable": {"thread_id": "load"},
             "recursion_limit": recursion_limit(phases),

@@ -4,12 +4,14 @@ import datetime as dt
 from pathlib import Path
 
 from langchain_core.embeddings import DeterministicFakeEmbedding
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 
 from scenariosim.agents.calls import AgentModel
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import Actor, RunContext
+from scenariosim.graph.state import initial_state
 from scenariosim.models.fake import SchemaAnsweringChatModel
 from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.traces import TraceWriter
@@ -58,7 +60,9 @@ def fake_scenario(phases: int = 2) -> Scenario:
     )
 
 
-def fake_run(tmp_path: Path, scenario: Scenario) -> tuple[list[dict], list[dict], dict]:
+def fake_run(
+    tmp_path: Path, scenario: Scenario, checkpointer: BaseCheckpointSaver | None = None
+) -> tuple[list[dict], list[dict], dict]:
     model = AgentModel("fake", SchemaAnsweringChatModel())
     traces = TraceWriter(tmp_path / "traces.jsonl", "run-1")
     traces.write("run", status="started", phases=len(scenario.phases))
@@ -78,10 +82,13 @@ def fake_run(tmp_path: Path, scenario: Scenario) -> tuple[list[dict], list[dict]
         traces=traces,
         on_artifact=lambda kind, status: None,
     )
-    graph = build_graph(InMemorySaver())
+    graph = build_graph(checkpointer or InMemorySaver())
     final = graph.invoke(
-        {"phase_index": 0, "feed": [], "outcomes": []},
-        {"configurable": {"thread_id": "run-1"}, "recursion_limit": recursion_limit(2)},
+        initial_state(),
+        {
+            "configurable": {"thread_id": "run-1"},
+            "recursion_limit": recursion_limit(len(scenario.phases)),
+        },
         context=context,
     )
     traces.write("run", status="finished")

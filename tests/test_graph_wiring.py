@@ -61,4 +61,4 @@ def test_traces_hold_a_draft_and_a_critique_call_per_artifact(run_output) -> Non
 def test_final_state_counts_every_outcome(run_output) -> None:
     records, _, final = run_output
     assert final["phase_index"] == 2
-    assert len(final["outcomes"]) == len(records) == 12
+    assert sum(final["tally"].values()) == len(records) == 12

@@ -13,6 +13,7 @@ from scenariosim.agents.persona_agent import format_references
 from scenariosim.agents.schemas import ImagePromptDraft, ReferenceCard
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
+from scenariosim.graph.state import initial_state
 from scenariosim.graph.world import reference_retriever
 from scenariosim.knowledge.references import ReferenceLibrary, add_shipped
 from scenariosim.models.embeddings_local import MiniLMEmbeddings
@@ -71,7 +72,7 @@ def _run_with(tmp_path: Path, references: list[ReferenceUse]) -> tuple[list, lis
         references=lambda post, phase, k: references[:k],
     )
     build_graph(InMemorySaver()).invoke(
-        {"phase_index": 0, "feed": [], "outcomes": []},
+        initial_state(),
         {"configurable": {"thread_id": "run-1"}, "recursion_limit": recursion_limit(1)},
         context=context,
     )

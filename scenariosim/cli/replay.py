@@ -32,13 +32,13 @@ def replay(
     settings = load_settings()
     out_dir = out or settings.output_dir
     if list_:
-        table = Table("step", "phase", "next", "outcomes so far", "created", box=box.SIMPLE)
+        table = Table("step", "phase", "next", "tasks finished", "created", box=box.SIMPLE)
         for c in checkpoint_history(out_dir / run):
             table.add_row(
                 str(c.step),
                 c.phase_id or "-",
                 ", ".join(sorted(set(c.next))) or "(end)",
-                str(c.outcomes),
+                str(c.finished),
                 c.created_at[:19],
             )
         Console(width=120).print(table)

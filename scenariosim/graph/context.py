@@ -1,12 +1,13 @@
 """What every node gets through LangGraph's runtime context: frozen per run, never in state."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from langchain_core.embeddings import Embeddings
 
 from scenariosim.agents.calls import AgentModel
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
+from scenariosim.graph.feed import Feed
 from scenariosim.outputs.jsonl import JsonlWriter
 from scenariosim.outputs.records import ReferenceUse
 from scenariosim.outputs.traces import TraceWriter
@@ -47,3 +48,5 @@ class RunContext:
     on_artifact: Callable[[str, str], None]  # (kind, status) for progress display
     # Visual references for image prompts; None: prompts are grounded in the news only.
     references: RetrieveReferences | None = None
+    # Published posts and comments; a resumed run rebuilds it from its records.
+    feed: Feed = field(default_factory=Feed)

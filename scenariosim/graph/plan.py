@@ -12,13 +12,29 @@ from collections.abc import Sequence
 import numpy as np
 
 from scenariosim.graph.context import Actor
-from scenariosim.graph.state import FeedItem
+from scenariosim.graph.feed import FeedItem
 
 
 def task_seed(*parts: object) -> int:
     """A stable 31-bit seed from any parts (scenario seed, phase, kind, index)."""
     digest = hashlib.sha256("/".join(map(str, parts)).encode()).digest()
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+STAGES = ("post", "comment", "image")  # a phase's tasks, in the order the graph runs them
+
+
+def task_id(phase_id: str, stage: str, index: int) -> str:
+    """The id of a task, and of the record or rejection it produces."""
+    return f"{phase_id}-{stage}-{index:03d}"
+
+
+def task_position(task: str, phase_ids: Sequence[str]) -> tuple[int, int] | None:
+    """(phase index, stage index) of a task id, i.e. when it ran; None if no planner made it."""
+    parts = task.rsplit("-", 2)
+    if len(parts) != 3 or parts[0] not in phase_ids or parts[1] not in STAGES:
+        return None
+    return list(phase_ids).index(parts[0]), STAGES.index(parts[1])
 
 
 def pick_actors(actors: Sequence[Actor], n: int, rng: random.Random) -> list[Actor]:

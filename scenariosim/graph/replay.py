@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from scenariosim.errors import ConfigError
 from scenariosim.graph.build import build_graph
+from scenariosim.graph.plan import STAGES, task_position
 from scenariosim.graph.run import RESOLVED_FILE, RunResult, read_resolved, resume_run
 from scenariosim.outputs.dataset import atomic_write_text
 from scenariosim.outputs.jsonl import read_jsonl
@@ -36,6 +37,17 @@ from scenariosim.settings import Settings, load_settings
 CHECKPOINTS = "checkpoints.sqlite"
 FIXED = ("personas", "phases")  # the people and phases before the fork must stay who they were
 STREAMS = ("records.jsonl", "rejected.jsonl")
+# The stage of a phase a checkpoint's next node belongs to (an index into plan.STAGES);
+# end_phase comes after all three.
+NEXT_STAGE = {
+    "plan_posts": 0,
+    "write_post": 0,
+    "plan_comments": 1,
+    "write_comment": 1,
+    "plan_images": 2,
+    "write_image_prompt": 2,
+    "end_phase": 3,
+}
 
 
 class CheckpointInfo(BaseModel):
@@ -47,7 +59,7 @@ class CheckpointInfo(BaseModel):
     next: list[str]
     phase_index: int | None
     phase_id: str | None
-    outcomes: int
+    finished: int  # tasks ended (accepted, rejected or failed) by this checkpoint
 
 
 @contextmanager
@@ -86,7 +98,7 @@ def checkpoint_history(run_dir: Path) -> list[CheckpointInfo]:
                 next=list(snap.next),
                 phase_index=index,
                 phase_id=phases[index] if index is not None and index < len(phases) else None,
-                outcomes=len(snap.values.get("outcomes", [])),
+                finished=sum(snap.values.get("tally", {}).values()),
             )
         )
     if not out:
@@ -114,11 +126,11 @@ def find_fork_point(history: list[CheckpointInfo], point: str) -> CheckpointInfo
 
 def _copy_checkpoints(
     source: Path, target: Path, thread: str, new_thread: str, fork_id: str
-) -> set[str]:
+) -> None:
     """Copy the chain of checkpoints ending at `fork_id` into `target` under `new_thread`.
 
     The fork's own pending writes (results of tasks after it) are left behind, so those
-    tasks run again. Returns the ids of the tasks finished at the fork.
+    tasks run again.
     """
     with _saver(source) as old:
         chain = []
@@ -147,19 +159,32 @@ def _copy_checkpoints(
                 writes[task_id].append((channel, value))
             for task_id, task_writes in writes.items():
                 new.put_writes(_config(new_thread, parent), task_writes, task_id)
-    outcomes = chain[-1].checkpoint["channel_values"].get("outcomes", [])
-    return {o["id"] for o in outcomes}
 
 
-def _copy_streams(source: Path, target: Path, done: set[str], fork_ts: float) -> None:
+def finished_by(fork: CheckpointInfo, phase_ids: list[str]) -> Callable[[str], bool]:
+    """Whether a task id had finished at the fork: its phase and stage come before the
+    fork's next step. (State keeps no list of finished tasks; see `graph/state.py`.)"""
+    stage = min((NEXT_STAGE.get(name, 0) for name in fork.next), default=len(STAGES))
+    here = (fork.phase_index or 0, stage)
+
+    def finished(task: str) -> bool:
+        position = task_position(task, phase_ids)
+        return position is not None and position < here
+
+    return finished
+
+
+def _copy_streams(
+    source: Path, target: Path, finished: Callable[[str], bool], fork_ts: float
+) -> None:
     """Records and rejections of finished tasks; traces of those tasks and of earlier steps."""
     for name in STREAMS:
         rows, _ = read_jsonl(source / name)
-        kept = [r for r in rows if r.get("id") in done]
+        kept = [r for r in rows if finished(str(r.get("id")))]
         atomic_write_text(target / name, "".join(_line(r) for r in kept))
     rows, _ = read_jsonl(source / "traces.jsonl")
     kept = [
-        r for r in rows if (r["task_id"] in done if "task_id" in r else r.get("ts", 0) <= fork_ts)
+        r for r in rows if (finished(r["task_id"]) if "task_id" in r else r.get("ts", 0) <= fork_ts)
     ]
     atomic_write_text(target / "traces.jsonl", "".join(_line(r) for r in kept))
 
@@ -190,11 +215,12 @@ def prepare_fork(
     if target.exists() and any(target.iterdir()):
         raise ConfigError(f"{target} already exists; pick another --run-id")
     target.mkdir(parents=True, exist_ok=True)
-    done = _copy_checkpoints(
+    _copy_checkpoints(
         source / CHECKPOINTS, target / CHECKPOINTS, run_id, new_run_id, fork.checkpoint_id
     )
     fork_ts = dt.datetime.fromisoformat(fork.created_at).timestamp()
-    _copy_streams(source, target, done, fork_ts)
+    finished = finished_by(fork, [p.id for p in scenario.phases])
+    _copy_streams(source, target, finished, fork_ts)
     TraceWriter(target / "traces.jsonl", new_run_id).write(
         "fork", source_run=run_id, step=fork.step, phase_id=fork.phase_id, set=changes
     )

@@ -20,13 +20,15 @@ from scenariosim.agents.calls import AgentModel
 from scenariosim.errors import ConfigError, ScenarioSimError
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
+from scenariosim.graph.feed import Feed
+from scenariosim.graph.state import initial_state
 from scenariosim.graph.world import World, open_world
 from scenariosim.models import ChatOptions, make_chat_model, make_image_backend
 from scenariosim.models.cache import SqliteCallCache
 from scenariosim.models.registry import check_spec
 from scenariosim.outputs.dataset import atomic_write_text
 from scenariosim.outputs.finalize import finalize_run, image_spec
-from scenariosim.outputs.jsonl import JsonlWriter
+from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Scenario
 from scenariosim.settings import Settings, load_settings
@@ -139,6 +141,9 @@ def _execute(
         agent_model=_agent_model(scenario.models.agent, scenario, settings, cache),
         critic_model=_agent_model(scenario.models.critic, scenario, settings, cache),
         records=JsonlWriter(run_dir / "records.jsonl"),
+        feed=Feed.from_records(
+            read_jsonl(run_dir / "records.jsonl")[0], [p.id for p in scenario.phases]
+        ),
         failures=JsonlWriter(run_dir / "rejected.jsonl"),
         traces=traces,
         on_artifact=on_artifact,
@@ -154,7 +159,7 @@ def _execute(
         graph = build_graph(SqliteSaver(connection))
         with progress:
             final = graph.invoke(
-                None if resume else {"phase_index": 0, "feed": [], "outcomes": []},
+                None if resume else initial_state(),
                 config,
                 context=context,
             )
@@ -163,8 +168,8 @@ def _execute(
         if cache:
             traces.write("cache", hits=cache.hits, misses=cache.misses)
             cache.close()
-    counts = Counter(f"{o['kind']}:{o['status']}" for o in final.get("outcomes", []))
-    traces.write("run", status="finished", counts=dict(counts))
+    counts = dict(final.get("tally", {}))
+    traces.write("run", status="finished", counts=counts)
     outputs = finalize_run(
         run_dir,
         settings,
@@ -177,7 +182,7 @@ def _execute(
         run_dir=run_dir,
         dataset_dir=outputs.dataset_dir,
         report_path=outputs.report_path,
-        counts=dict(counts),
+        counts=counts,
         missing=outputs.missing,
     )
 

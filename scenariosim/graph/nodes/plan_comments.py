@@ -8,7 +8,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
 from scenariosim.graph.context import RunContext
-from scenariosim.graph.plan import pick_actors, rank_feed, similarity_to_posts, task_seed
+from scenariosim.graph.plan import pick_actors, rank_feed, similarity_to_posts, task_id, task_seed
 from scenariosim.graph.state import RunState
 
 THREAD_ITEMS = 4  # the post plus the latest replies an agent sees
@@ -20,7 +20,7 @@ def plan_comments(
     ctx = runtime.context
     index = state.get("phase_index", 0)
     phase = ctx.scenario.phases[index]
-    feed = sorted(state.get("feed", []), key=lambda item: item["id"])
+    feed = ctx.feed.items()
     posts = [item for item in feed if item["kind"] == "post"]
     rng = random.Random(task_seed(ctx.scenario.seed, phase.id, "comments"))
     commenters = pick_actors(
@@ -54,7 +54,7 @@ def plan_comments(
                     "write_comment",
                     {
                         "task": {
-                            "id": f"{phase.id}-comment-{i:03d}",
+                            "id": task_id(phase.id, "comment", i),
                             "kind": "comment",
                             "phase_index": index,
                             "persona_id": commenter.card.id,

@@ -7,7 +7,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
 from scenariosim.graph.context import RunContext
-from scenariosim.graph.plan import task_seed
+from scenariosim.graph.plan import task_id, task_seed
 from scenariosim.graph.state import RunState
 
 
@@ -17,10 +17,7 @@ def plan_images(
     ctx = runtime.context
     index = state.get("phase_index", 0)
     phase = ctx.scenario.phases[index]
-    posts = sorted(
-        (i for i in state.get("feed", []) if i["kind"] == "post" and i["phase_index"] == index),
-        key=lambda item: item["id"],
-    )
+    posts = [i for i in ctx.feed.items() if i["kind"] == "post" and i["phase_index"] == index]
     rng = random.Random(task_seed(ctx.scenario.seed, phase.id, "images"))
     chosen = rng.sample(posts, k=min(phase.images, len(posts)))
     sends = [
@@ -28,7 +25,7 @@ def plan_images(
             "write_image_prompt",
             {
                 "task": {
-                    "id": f"{phase.id}-image-{i:03d}",
+                    "id": task_id(phase.id, "image", i),
                     "kind": "image_prompt",
                     "phase_index": index,
                     "persona_id": post["persona_id"],

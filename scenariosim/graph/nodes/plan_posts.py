@@ -7,7 +7,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
 from scenariosim.graph.context import RunContext
-from scenariosim.graph.plan import pick_actors, task_seed
+from scenariosim.graph.plan import pick_actors, task_id, task_seed
 from scenariosim.graph.state import RunState
 
 
@@ -27,7 +27,7 @@ def plan_posts(
             "write_post",
             {
                 "task": {
-                    "id": f"{phase.id}-post-{i:03d}",
+                    "id": task_id(phase.id, "post", i),
                     "kind": "post",
                     "phase_index": index,
                     "persona_id": actor.card.id,

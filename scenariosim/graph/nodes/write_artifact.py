@@ -36,7 +36,8 @@ from scenariosim.agents.schemas import (
     ThreadItem,
 )
 from scenariosim.graph.context import Actor, RunContext
-from scenariosim.graph.state import FeedItem, TaskInput
+from scenariosim.graph.feed import FeedItem
+from scenariosim.graph.state import TaskInput
 from scenariosim.labels import IMAGE_ATTRIBUTES
 from scenariosim.outputs.records import (
     CommentRecord,
@@ -193,15 +194,9 @@ def _record_provenance(
     )
 
 
-def _result(
-    task: dict[str, Any], status: str, feed: list[FeedItem] | None = None
-) -> dict[str, Any]:
-    update: dict[str, Any] = {
-        "outcomes": [{"id": task["id"], "kind": task["kind"], "status": status}]
-    }
-    if feed:
-        update["feed"] = feed
-    return update
+def _result(task: dict[str, Any], status: str) -> dict[str, Any]:
+    """The task's only state update: one count in the tally."""
+    return {"tally": {f"{task['kind']}:{status}": 1}}
 
 
 def write_post(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
@@ -232,17 +227,19 @@ def write_post(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]
             provenance=_record_provenance(ctx, task, outcome),
         )
     )
-    item = FeedItem(
-        id=task["id"],
-        kind="post",
-        phase_index=task["phase_index"],
-        persona_id=actor.card.id,
-        author=actor.card.name,
-        text=draft.text,
-        stance=draft.stance,
-        thread_root=task["id"],
+    ctx.feed.add(
+        FeedItem(
+            id=task["id"],
+            kind="post",
+            phase_index=task["phase_index"],
+            persona_id=actor.card.id,
+            author=actor.card.name,
+            text=draft.text,
+            stance=draft.stance,
+            thread_root=task["id"],
+        )
     )
-    return _result(task, "accepted", [item])
+    return _result(task, "accepted")
 
 
 def write_comment(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
@@ -276,17 +273,19 @@ def write_comment(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, A
             provenance=_record_provenance(ctx, task, outcome),
         )
     )
-    item = FeedItem(
-        id=task["id"],
-        kind="comment",
-        phase_index=task["phase_index"],
-        persona_id=actor.card.id,
-        author=actor.card.name,
-        text=draft.text,
-        stance=draft.stance,
-        thread_root=task["thread_root"],
+    ctx.feed.add(
+        FeedItem(
+            id=task["id"],
+            kind="comment",
+            phase_index=task["phase_index"],
+            persona_id=actor.card.id,
+            author=actor.card.name,
+            text=draft.text,
+            stance=draft.stance,
+            thread_root=task["thread_root"],
+        )
     )
-    return _result(task, "accepted", [item])
+    return _result(task, "accepted")
 
 
 def _references(ctx: RunContext, task: dict[str, Any]) -> list[ReferenceUse]:

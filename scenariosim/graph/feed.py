@@ -1,0 +1,63 @@
+"""The feed: every published post and comment, which later phases read and answer.
+
+It is rebuilt from `records.jsonl` when a run starts or resumes and grows as tasks publish,
+so it always matches the records on disk (the first record of an id wins, as in the file).
+Kept out of the graph state so checkpoints stay small; see `graph/state.py`.
+"""
+
+import threading
+from collections.abc import Iterable
+from typing import Any, TypedDict
+
+
+class FeedItem(TypedDict):
+    id: str
+    kind: str  # "post" or "comment"
+    phase_index: int
+    persona_id: str
+    author: str
+    text: str
+    stance: str
+    thread_root: str
+
+
+class Feed:
+    """Thread-safe: concurrent tasks of one superstep publish into it."""
+
+    def __init__(self, items: Iterable[FeedItem] = ()) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[str, FeedItem] = {}
+        for item in items:
+            self.add(item)
+
+    def add(self, item: FeedItem) -> None:
+        with self._lock:
+            self._items.setdefault(item["id"], item)
+
+    def items(self) -> list[FeedItem]:
+        """Every item, sorted by id so planners see the same order in every run."""
+        with self._lock:
+            return sorted(self._items.values(), key=lambda item: item["id"])
+
+    @classmethod
+    def from_records(cls, rows: Iterable[dict[str, Any]], phase_ids: list[str]) -> "Feed":
+        """The feed a run's records describe; rows of other kinds are ignored."""
+        index = {phase_id: i for i, phase_id in enumerate(phase_ids)}
+        items = []
+        for row in rows:
+            if row.get("kind") not in ("post", "comment"):
+                continue
+            provenance = row["provenance"]
+            items.append(
+                FeedItem(
+                    id=row["id"],
+                    kind=row["kind"],
+                    phase_index=index[provenance["phase_id"]],
+                    persona_id=provenance["persona_id"],
+                    author=row["author_name"],
+                    text=row["text"],
+                    stance=row["stance"],
+                    thread_root=row.get("thread_root") or row["id"],
+                )
+            )
+        return cls(items)

@@ -1,0 +1,53 @@
+"""The feed later phases read is the run's published posts and comments, rebuilt from records."""
+
+from scenariosim.graph.feed import Feed, FeedItem
+from scenariosim.graph.plan import task_id, task_position
+
+
+def _record(id_: str, kind: str, phase_id: str, text: str = "t", root: str | None = None) -> dict:
+    row = {
+        "id": id_,
+        "kind": kind,
+        "author_name": "Aylin",
+        "text": text,
+        "stance": "support",
+        "provenance": {"phase_id": phase_id, "persona_id": "p1"},
+    }
+    if root:
+        row["thread_root"] = root
+    return row
+
+
+def test_records_rebuild_posts_and_comments_with_their_phase_and_thread() -> None:
+    feed = Feed.from_records(
+        [
+            _record("b-comment-000", "comment", "b", root="a-post-000"),
+            _record("a-post-000", "post", "a"),
+            _record("a-image-000", "image_prompt", "a"),
+        ],
+        ["a", "b"],
+    )
+    items = feed.items()
+    assert [i["id"] for i in items] == ["a-post-000", "b-comment-000"]
+    assert items[0]["thread_root"] == "a-post-000" and items[0]["phase_index"] == 0
+    assert items[1]["thread_root"] == "a-post-000" and items[1]["phase_index"] == 1
+
+
+def test_the_first_item_of_an_id_wins_as_in_the_records_file() -> None:
+    feed = Feed.from_records(
+        [_record("a-post-000", "post", "a", "first"), _record("a-post-000", "post", "a", "second")],
+        ["a"],
+    )
+    feed.add(FeedItem(**{**feed.items()[0], "text": "third"}))
+    assert [i["text"] for i in feed.items()] == ["first"]
+
+
+def test_a_task_id_names_its_phase_and_stage_even_when_the_phase_id_has_dashes() -> None:
+    phases = ["price-hike", "blockade"]
+    assert task_position(task_id("blockade", "comment", 7), phases) == (1, 1)
+    assert task_position(task_id("price-hike", "image", 0), phases) == (0, 2)
+
+
+def test_ids_no_planner_made_have_no_position() -> None:
+    assert task_position("price-hike-essay-000", ["price-hike"]) is None
+    assert task_position("other-post-000", ["price-hike"]) is None
