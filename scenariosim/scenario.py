@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scenariosim.errors import ConfigError
+from scenariosim.personas.filters import PersonaFilter
 from scenariosim.personas.strata import Stratum
 
 PACKAGE_DATA = Path(__file__).parent / "data"
@@ -40,6 +41,11 @@ class PersonaSelection(_Strict):
     n: int = Field(3, ge=1, le=10_000, description="How many personas to sample.")
     where: str | None = Field(
         None, description="Filter expression over census columns, e.g. `age >= 18 and cell == 1`."
+    )
+    filters: PersonaFilter = Field(
+        default_factory=PersonaFilter,
+        description="Structured filters, e.g. `{regions: [Karavan Province], urban: true}`; "
+        "they and `where` must all hold.",
     )
     census: Path | None = Field(None, description="Census folder or file; default: shipped sample.")
     households: bool = Field(False, description="Sample whole households instead of people.")
@@ -263,6 +269,7 @@ def reference_markdown() -> str:
         ("Scenario (top level)", Scenario),
         ("world", WorldConfig),
         ("personas", PersonaSelection),
+        ("personas.filters", PersonaFilter),
         ("retrieval", RetrievalConfig),
         ("models", ModelsConfig),
         ("critic", CriticConfig),
@@ -291,7 +298,12 @@ def reference_markdown() -> str:
             if field.is_required():
                 default = "required"
             elif field.default_factory is not None:
-                default = "see section" if isinstance(field.default_factory, type) else "[]"
+                made = field.default_factory
+                default = (
+                    "see section"
+                    if isinstance(made, type) and issubclass(made, BaseModel)
+                    else "[]"
+                )
             else:
                 default = f"`{field.default}`"
             bounds = [

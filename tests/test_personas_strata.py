@@ -159,3 +159,32 @@ phases: [{id: a, date: 2026-08-15, title: T, event: E}]
     assert sorted(strata) == ["rest", "rest", "young urban", "young urban"]
     young = [r for r in world.persona_rows if r["stratum"] == "young urban"]
     assert all(r["age"] < 30 and r["design_weight"] < 1 for r in young)
+
+
+def test_structured_filters_in_a_scenario_choose_who_is_sampled(tmp_path) -> None:
+    from unittest import mock
+
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    from scenariosim.graph.world import open_world
+    from scenariosim.models.registry import EMBEDDING_BACKENDS
+    from scenariosim.settings import load_settings
+
+    scenario = parse_scenario(
+        """
+name: filtered
+personas:
+  n: 5
+  filters: {regions: [Karavan Province], urban: false, sex: female, age_min: 20, age_max: 40}
+retrieval: {references_k: 0}
+phases: [{id: a, date: 2026-08-15, title: T, event: E}]
+""",
+        "filtered.yaml",
+    )
+    fake = {"fake": lambda spec, settings: DeterministicFakeEmbedding(size=16)}
+    with mock.patch.dict(EMBEDDING_BACKENDS, fake):
+        world = open_world(scenario, load_settings(cache_dir=tmp_path, embedding_model="fake"))
+    rows = world.persona_rows
+    assert len(rows) == 5
+    assert {(r["region"], r["urban"], r["sex"]) for r in rows} == {("geo_04", False, "Female")}
+    assert all(20 <= r["age"] <= 40 for r in rows)

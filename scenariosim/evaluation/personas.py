@@ -2,7 +2,7 @@
 
 The table is the personas package's `representativeness`: for each attribute, the
 personas' share beside the `hhweight`-weighted share among the census people the
-scenario's selection keeps (`personas.where`, `min_age`), weighted by each persona's
+scenario's selection keeps (`personas.where`, `filters`, `min_age`), weighted by each persona's
 design weight when the scenario oversampled strata. The strata table shows those weights.
 With a handful of personas the differences are noise; they are shown so a researcher
 sees it.
@@ -82,6 +82,7 @@ def persona_figures(personas: list[dict[str, Any]], scenario: dict[str, Any]) ->
             sample,
             Path(spec["census"]) if spec.get("census") else None,
             where=spec.get("where"),
+            filters=spec.get("filters"),
             min_age=int(spec.get("min_age", 0)),
         )
         rows = [

@@ -28,7 +28,7 @@ from scenariosim.errors import ConfigError
 from scenariosim.graph.build import build_graph
 from scenariosim.graph.plan import STAGES, task_position
 from scenariosim.graph.run import RESOLVED_FILE, RunResult, read_resolved, resume_run
-from scenariosim.outputs.dataset import atomic_write_text
+from scenariosim.outputs.dataset import atomic_write_text, yaml_text
 from scenariosim.outputs.jsonl import read_jsonl
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.overrides import apply_overrides
@@ -237,7 +237,7 @@ def prepare_fork(
             "set": changes,
         },
     )
-    atomic_write_text(target / RESOLVED_FILE, yaml.safe_dump(resolved, sort_keys=False))
+    atomic_write_text(target / RESOLVED_FILE, yaml_text(resolved))
     return new_run_id, fork
 
 

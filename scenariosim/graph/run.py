@@ -26,7 +26,7 @@ from scenariosim.graph.world import World, open_world
 from scenariosim.models import ChatOptions, make_chat_model, make_image_backend
 from scenariosim.models.cache import SqliteCallCache
 from scenariosim.models.registry import check_spec
-from scenariosim.outputs.dataset import atomic_write_text
+from scenariosim.outputs.dataset import atomic_write_text, yaml_text
 from scenariosim.outputs.finalize import finalize_run, image_spec
 from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.traces import TraceWriter
@@ -76,7 +76,7 @@ def _write_resolved(run_dir: Path, run_id: str, scenario: Scenario, world: World
             "persona_ids": sorted(world.actors),
         },
     }
-    atomic_write_text(run_dir / RESOLVED_FILE, yaml.safe_dump(resolved, sort_keys=False))
+    atomic_write_text(run_dir / RESOLVED_FILE, yaml_text(resolved))
 
 
 def read_resolved(run_dir: Path) -> Scenario:

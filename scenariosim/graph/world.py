@@ -89,6 +89,7 @@ def _sample(census: Census, scenario: Scenario) -> pd.DataFrame:
             chosen.n,
             chosen.strata,
             where=chosen.where,
+            filters=chosen.filters,
             seed=scenario.seed,
             min_age=chosen.min_age,
         )
@@ -97,6 +98,7 @@ def _sample(census: Census, scenario: Scenario) -> pd.DataFrame:
         census,
         chosen.n,
         where=chosen.where,
+        filters=chosen.filters,
         seed=scenario.seed,
         min_age=chosen.min_age,
         households=chosen.households,

@@ -11,9 +11,7 @@ and the known limitations.
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from scenariosim.outputs.dataset import TABLE_ORDER, DatasetSummary, atomic_write_text
+from scenariosim.outputs.dataset import TABLE_ORDER, DatasetSummary, atomic_write_text, yaml_text
 from scenariosim.outputs.run_folder import RunFolder
 from scenariosim.outputs.splits import SPLITS, UNSPLIT
 from scenariosim.outputs.tables import SCHEMAS
@@ -134,7 +132,7 @@ def _evaluation_section(evaluation: "Evaluation | None") -> list[str]:
 def render_card(
     run: RunFolder, summary: DatasetSummary, evaluation: "Evaluation | None" = None
 ) -> str:
-    head = yaml.safe_dump(header(run, summary), sort_keys=False, allow_unicode=True)
+    head = yaml_text(header(run, summary))
     scenario = run.scenario
     resolved = run.resolved.get("resolved", {})
     models = scenario.get("models", {})

@@ -22,6 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import yaml
 
 from scenariosim.outputs.context import context_chunks
 from scenariosim.outputs.critiques import critique_records
@@ -51,6 +52,18 @@ def atomic_write_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def yaml_text(data: Any) -> str:
+    """YAML with non-ASCII text readable, unless PyYAML would not read it back the same.
+
+    PyYAML's `allow_unicode` writes some line breaks (U+0085) raw inside quotes, where its
+    own reader turns them into spaces; such data is written with escapes instead.
+    """
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    if yaml.safe_load(text) == data:
+        return text
+    return yaml.safe_dump(data, sort_keys=False)
 
 
 def _write_parquet(path: Path, table: pa.Table) -> None:
