@@ -127,7 +127,13 @@ class ModelsConfig(_Strict):
     critic: str = Field("local", description="Chat model spec for the critic.")
     images: str = Field("local", description="Image backend spec.")
     temperature: float = Field(0.8, ge=0, le=2)
-    max_tokens: int = Field(320, ge=16, le=4096, description="Output budget per call.")
+    max_tokens: int | None = Field(
+        None,
+        ge=16,
+        le=8192,
+        description="Output budget per call; unset: 320 on local and Ollama models, 2048 on "
+        "Gemini, whose thinking counts against it.",
+    )
 
 
 class CriticConfig(_Strict):

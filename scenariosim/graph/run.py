@@ -25,7 +25,7 @@ from scenariosim.graph.state import initial_state
 from scenariosim.graph.world import World, open_world
 from scenariosim.models import ChatOptions, make_chat_model, make_image_backend
 from scenariosim.models.cache import SqliteCallCache
-from scenariosim.models.registry import check_spec
+from scenariosim.models.registry import check_spec, default_max_tokens
 from scenariosim.outputs.dataset import atomic_write_text, yaml_text
 from scenariosim.outputs.finalize import finalize_run, image_spec
 from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
@@ -51,13 +51,14 @@ def new_run_id(scenario: Scenario) -> str:
     return f"{scenario.slug}-s{scenario.seed}-{stamp}"
 
 
-def _agent_model(
+def make_agent_model(
     spec: str, scenario: Scenario, settings: Settings, cache: SqliteCallCache | None
 ) -> AgentModel:
+    """The model a run's agents or critic call: the scenario's sampling options on `spec`."""
     options = ChatOptions(
         seed=scenario.seed,
         temperature=scenario.models.temperature,
-        max_tokens=scenario.models.max_tokens,
+        max_tokens=scenario.models.max_tokens or default_max_tokens(spec),
     )
     return AgentModel(spec=spec, chat=make_chat_model(spec, settings, options), cache=cache)
 
@@ -73,6 +74,13 @@ def _write_resolved(run_dir: Path, run_id: str, scenario: Scenario, world: World
             "embedding_model": world.embedding_model,
             "agent_model": scenario.models.agent,
             "critic_model": scenario.models.critic,
+            "max_tokens": {
+                role: scenario.models.max_tokens or default_max_tokens(spec)
+                for role, spec in (
+                    ("agent", scenario.models.agent),
+                    ("critic", scenario.models.critic),
+                )
+            },
             "persona_ids": sorted(world.actors),
         },
     }
@@ -138,8 +146,8 @@ def _execute(
         references=world.references,
         known_names=world.known_names,
         embeddings=world.embeddings,
-        agent_model=_agent_model(scenario.models.agent, scenario, settings, cache),
-        critic_model=_agent_model(scenario.models.critic, scenario, settings, cache),
+        agent_model=make_agent_model(scenario.models.agent, scenario, settings, cache),
+        critic_model=make_agent_model(scenario.models.critic, scenario, settings, cache),
         records=JsonlWriter(run_dir / "records.jsonl"),
         feed=Feed.from_records(
             read_jsonl(run_dir / "records.jsonl")[0], [p.id for p in scenario.phases]

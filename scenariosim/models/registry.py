@@ -38,6 +38,16 @@ class ChatOptions:
     max_tokens: int = 512
 
 
+# A call's output budget when the scenario sets none. Gemini 2.5 and later think before
+# answering and the thinking counts against the budget, so they need room beyond the answer.
+DEFAULT_MAX_TOKENS = 320
+BACKEND_MAX_TOKENS = {"gemini": 2048}
+
+
+def default_max_tokens(spec: str) -> int:
+    return BACKEND_MAX_TOKENS.get(parse_spec(spec).backend, DEFAULT_MAX_TOKENS)
+
+
 ChatFactory = Callable[[ModelSpec, Settings, ChatOptions], BaseChatModel]
 EmbeddingsFactory = Callable[[ModelSpec, Settings], Embeddings]
 ImageFactory = Callable[[ModelSpec, Settings], "ImageBackend"]
