@@ -523,7 +523,8 @@ def failure_modes_markdown(outcome_of: Callable[[Case], Outcome]) -> str:
         '(attribute, `retry-after` header, or "retry in Ns" in the message), at most 60 s |',
         "| invalid JSON or an empty answer | retried at once with a new seed |",
         "| every attempt fails | the artifact is recorded in `rejected.jsonl` with status "
-        "`failed` and the reason (`no valid draft: TimeoutError: ...`); the run goes on |",
+        "`failed` and the reason (`no valid draft: TimeoutError: ...`); the run goes on; "
+        "`scenariosim replay RUN --retry-failed` runs the failed ones again in a fork |",
         "| the process is killed | `records.jsonl`, `rejected.jsonl` and `traces.jsonl` keep every "
         "finished line (a torn last line is skipped and reported); final files are written "
         "under a temporary name and renamed; `scenariosim run --resume <run_id>` ends with the "

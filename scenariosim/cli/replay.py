@@ -1,4 +1,7 @@
-"""`scenariosim replay RUN --from STEP --set KEY=VALUE`: fork a run at a checkpoint."""
+"""`scenariosim replay RUN --from STEP --set KEY=VALUE`: fork a run at a checkpoint.
+
+`--retry-failed` picks the checkpoint itself: before the earliest failed artifact.
+"""
 
 from pathlib import Path
 
@@ -9,7 +12,7 @@ from rich.table import Table
 
 from scenariosim.cli.run import _report
 from scenariosim.errors import ConfigError
-from scenariosim.graph.replay import checkpoint_history, replay_run
+from scenariosim.graph.replay import checkpoint_history, replay_run, retry_point
 from scenariosim.overrides import parse_assignment, parse_value
 from scenariosim.settings import load_settings
 
@@ -21,6 +24,12 @@ def replay(
     ),
     set_: list[str] = typer.Option(
         None, "--set", help="KEY=VALUE scenario change, repeatable, e.g. critic.threshold=4."
+    ),
+    retry_failed: bool = typer.Option(
+        False,
+        "--retry-failed",
+        help="Fork where the earliest failed artifact was planned, so every failed one runs "
+        "again (after an outage or a spent quota); cached answers repeat the rest.",
     ),
     list_: bool = typer.Option(False, "--list", help="List the run's checkpoints and stop."),
     run_id: str | None = typer.Option(None, "--run-id", help="Id of the fork (default: derived)."),
@@ -43,8 +52,22 @@ def replay(
             )
         Console(width=120).print(table)
         return
+    if retry_failed:
+        if from_point is not None:
+            raise ConfigError("give --from or --retry-failed, not both")
+        if not (out_dir / run).is_dir():
+            raise ConfigError(f"no run '{run}' in {out_dir}: check the id (ls {out_dir}).")
+        fork, failed = retry_point(out_dir / run, checkpoint_history(out_dir / run))
+        from_point = str(fork.step)
+        Console().print(
+            f"{failed} failed artifact(s); forking {run} at step {fork.step} "
+            f"(phase {fork.phase_id}, before {', '.join(fork.next)})"
+        )
     if from_point is None:
-        raise ConfigError("give --from STEP (a checkpoint step or a phase id; --list shows them)")
+        raise ConfigError(
+            "give --from STEP (a checkpoint step or a phase id; --list shows them) "
+            "or --retry-failed"
+        )
     changes = dict(parse_assignment(s) for s in set_ or [])
     result = replay_run(
         run,

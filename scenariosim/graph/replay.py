@@ -124,6 +124,34 @@ def find_fork_point(history: list[CheckpointInfo], point: str) -> CheckpointInfo
     return found[-1]
 
 
+PLANNERS = ("plan_posts", "plan_comments", "plan_images")  # one per stage, in order
+
+
+def retry_point(run_dir: Path, history: list[CheckpointInfo]) -> tuple[CheckpointInfo, int]:
+    """Where to fork so every failed task runs again: the checkpoint before the planner of
+    the earliest stage with a failure. Returns it and the number of failed tasks.
+
+    Calls that succeeded are in the call cache, so a fork from there repeats them for free;
+    failed calls were never cached and go to the model again."""
+    phase_ids = [p.id for p in read_resolved(run_dir).phases]
+    rows, _ = read_jsonl(run_dir / "rejected.jsonl")
+    failed = [r for r in rows if r.get("status") == "failed"]
+    positions = [task_position(str(r.get("id")), phase_ids) for r in failed]
+    known = [p for p in positions if p is not None]
+    if not known:
+        raise ConfigError(
+            f"run {run_dir.name} has no failed artifacts (rejected.jsonl); nothing to retry"
+        )
+    phase_index, stage = min(known)
+    for checkpoint in history:
+        if checkpoint.phase_index == phase_index and checkpoint.next == [PLANNERS[stage]]:
+            return checkpoint, len(failed)
+    raise ConfigError(
+        f"{run_dir}/{CHECKPOINTS} has no checkpoint before {PLANNERS[stage]} of phase "
+        f"{phase_ids[phase_index]}; fork with --from instead (replay RUN --list)"
+    )
+
+
 def _copy_checkpoints(
     source: Path, target: Path, thread: str, new_thread: str, fork_id: str
 ) -> None:
