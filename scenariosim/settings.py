@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     gemini_requests_per_second: float = Field(
         0.2, gt=0, description="Client-side rate limit for Gemini (free tier is ~10-15/min)."
     )
+    gemini_embedding_requests_per_second: float = Field(
+        1.0, gt=0, description="Client-side rate limit for Gemini embeddings (free tier ~100/min)."
+    )
     gemini_base_url: str | None = Field(
         None, description="Override the Gemini API endpoint (a proxy or a local stand-in)."
     )

@@ -3,7 +3,8 @@
 import pytest
 from pydantic import BaseModel
 
-from scenariosim.agents.calls import AgentModel, call_structured, retry_after_s
+from scenariosim.agents.calls import AgentModel, call_structured
+from scenariosim.models.backoff import retry_after_s
 from scenariosim.models.fake import ScriptedChatModel
 from scenariosim.models.faults import InjectedRateLimit
 

@@ -2,6 +2,7 @@
 google-genai SDK) pointed at a local stand-in of the Gemini REST API through the documented
 `base_url` option: what they send, and how each way Gemini fails comes back."""
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -32,6 +33,7 @@ def settings_for(server: GeminiStandIn, **overrides: object) -> Settings:
         "google_api_key": KEY,
         "gemini_base_url": server.url,
         "gemini_requests_per_second": 50.0,
+        "gemini_embedding_requests_per_second": 50.0,
         "request_timeout_s": 5.0,
     }
     return load_settings(**{**values, **overrides})
@@ -199,6 +201,44 @@ def test_embeddings_go_to_batch_embed_contents_and_share_words(stand_in: GeminiS
 
     assert cosine(query, fuel) > cosine(query, bread)
     assert cosine(query, diesel) > cosine(query, bread)
+
+
+def test_embedding_requests_keep_to_their_own_rate_limit(stand_in: GeminiStandIn) -> None:
+    settings = settings_for(stand_in, gemini_embedding_requests_per_second=5.0)
+    embeddings = make_embeddings("gemini:gemini-embedding-001", settings)
+    for word in ("diesel", "bread", "blockade", "junction"):
+        embeddings.embed_query(word)
+    arrivals = [r.arrived for r in stand_in.requests]
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    assert len(arrivals) == 4 and min(gaps) >= 0.15, gaps  # one per 0.2 s, less thread jitter
+
+
+def test_a_rate_limited_embedding_request_waits_the_delay_gemini_asks_for(
+    stand_in: GeminiStandIn,
+) -> None:
+    stand_in.add_fault(Fault("rate_limit", operation=None, retry_delay_s=1.0))
+    embeddings = make_embeddings("gemini:gemini-embedding-001", settings_for(stand_in))
+    vectors = embeddings.embed_documents(["diesel price", "bread price"])
+    assert len(vectors) == 2 and len(vectors[0]) == stand_in.embedding_dims
+    first, second = stand_in.requests
+    assert (first.status, second.status) == (429, 200)
+    assert second.arrived - first.arrived >= 1.0
+
+
+def test_embedding_server_errors_give_up_after_three_attempts(stand_in: GeminiStandIn) -> None:
+    stand_in.add_fault(Fault("unavailable", times=None, operation=None))
+    embeddings = make_embeddings("gemini:gemini-embedding-001", settings_for(stand_in))
+    with pytest.raises(ModelError, match=r"failed 3 times: .*503"):
+        embeddings.embed_query("diesel")
+    assert len(stand_in.requests) == 3
+
+
+def test_an_embedding_request_with_a_wrong_key_is_not_retried(stand_in: GeminiStandIn) -> None:
+    settings = settings_for(stand_in, google_api_key="AIza-wrong")
+    embeddings = make_embeddings("gemini:gemini-embedding-001", settings)
+    with pytest.raises(ModelError, match="API key not valid"):
+        embeddings.embed_query("diesel")
+    assert len(stand_in.requests) == 1
 
 
 def test_the_image_backend_asks_for_an_image_and_reads_the_png(stand_in: GeminiStandIn) -> None:

@@ -51,6 +51,7 @@ def settings_for(server: GeminiStandIn, base: Path, rate: float = RATE) -> Setti
         google_api_key=KEY,
         gemini_base_url=server.url,
         gemini_requests_per_second=rate,
+        gemini_embedding_requests_per_second=50.0,
         embedding_model="gemini:gemini-embedding-001",
         cache_dir=base / "cache",
         output_dir=base / "outputs",

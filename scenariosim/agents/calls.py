@@ -4,7 +4,6 @@ Every agent goes through `call_structured`, so retries, the call cache and the f
 traces report (latency, tokens, attempts, errors) are handled in one place.
 """
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from langchain_core.messages import AIMessage
 from pydantic import BaseModel, ValidationError
 
 from scenariosim.errors import ModelError
+from scenariosim.models.backoff import backoff_wait_s
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -55,37 +55,6 @@ def _recoverable_errors() -> tuple[type[BaseException], ...]:
 
 
 RECOVERABLE = _recoverable_errors()
-
-# "Please retry in 37.5s" (Gemini), "retryDelay': '37s'" (Google RetryInfo), "retry after 2s".
-_RETRY_IN_TEXT = re.compile(
-    r"retry(?:[ _-]?after|[ _-]?delay|[ _-]?in)\W{0,4}(\d+(?:\.\d+)?)\s*s", re.IGNORECASE
-)
-
-
-def retry_after_s(error: BaseException) -> float | None:
-    """Seconds a rate-limited server asked us to wait, if it said (attribute, header or text)."""
-    value = getattr(error, "retry_after", None)
-    if value is None:
-        response = getattr(error, "response", None)
-        headers = getattr(response, "headers", None)
-        value = headers.get("retry-after") if headers is not None else None
-    if value is None:
-        found = _RETRY_IN_TEXT.search(str(error))
-        value = found.group(1) if found else None
-    try:
-        seconds = float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None  # an HTTP date: fall back to our own backoff
-    return seconds if seconds is not None and seconds >= 0 else None
-
-
-def backoff_wait_s(model: AgentModel, attempt: int, error: BaseException) -> float:
-    """Exponential backoff from `backoff_s`, at least what the server asked, at most `max_wait_s`."""
-    wait = model.backoff_s * 2**attempt
-    asked = retry_after_s(error)
-    if asked is not None:
-        wait = max(wait, asked)
-    return min(wait, model.max_wait_s)
 
 
 @dataclass
@@ -153,7 +122,7 @@ def call_structured(
                 record.retries.append(f"{type(e).__name__}: {e}"[:300])
                 record.error = record.retries[-1]
                 if attempt + 1 < model.max_attempts:
-                    wait = backoff_wait_s(model, attempt, e)
+                    wait = backoff_wait_s(model.backoff_s, model.max_wait_s, attempt, e)
                     record.waits_s.append(round(wait, 4))
                     sleep(wait)
                 continue

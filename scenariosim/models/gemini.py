@@ -9,15 +9,21 @@ client of that model in the process: Gemini's quotas are per model and key, so a
 a critic on the same model must share one budget. The SDK's own retries are off
 (`max_retries=1`, the library's documented way) because they ignore the retry delay a 429
 carries and bypass the rate limiter; the agents' call loop retries instead, honouring it.
+Embeddings get the same treatment from `PacedEmbeddings`, with their own limiter
+(`gemini_embedding_requests_per_second`): a run embeds a query per task.
 """
 
 import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.rate_limiters import InMemoryRateLimiter
 
-from scenariosim.errors import ConfigError, NeedsKeyError
+from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
+from scenariosim.models.backoff import backoff_wait_s
 from scenariosim.models.registry import (
     ChatOptions,
     ModelSpec,
@@ -27,18 +33,23 @@ from scenariosim.models.registry import (
 from scenariosim.settings import Settings
 
 DEFAULT_EMBEDDING_MODEL = "gemini-embedding-001"
+T = TypeVar("T")
 
 _LIMITERS: dict[tuple[str, str | None, float], InMemoryRateLimiter] = {}
 _LIMITERS_LOCK = threading.Lock()
 
 
-def shared_rate_limiter(model: str, settings: Settings) -> InMemoryRateLimiter:
-    """The process's one limiter for `model` at this endpoint and rate."""
-    key = (model, settings.gemini_base_url, settings.gemini_requests_per_second)
+def shared_rate_limiter(
+    model: str, settings: Settings, rate: float | None = None
+) -> InMemoryRateLimiter:
+    """The process's one limiter for `model` at this endpoint and rate (default: the chat
+    rate, `gemini_requests_per_second`)."""
+    rate = rate or settings.gemini_requests_per_second
+    key = (model, settings.gemini_base_url, rate)
     with _LIMITERS_LOCK:
         if key not in _LIMITERS:
             _LIMITERS[key] = InMemoryRateLimiter(
-                requests_per_second=settings.gemini_requests_per_second,
+                requests_per_second=rate,
                 check_every_n_seconds=0.05,
                 max_bucket_size=1,
             )
@@ -73,13 +84,78 @@ def make_gemini_chat(spec: ModelSpec, settings: Settings, options: ChatOptions) 
     )
 
 
+RETRYABLE_CODES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+def _retryable(error: BaseException) -> bool:
+    """Rate limits, server errors and transport trouble; not a bad key or a bad request."""
+    from google.genai.errors import APIError
+    from langchain_google_genai.chat_models import GoogleGenerativeAIError
+
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, APIError):
+            return cause.code in RETRYABLE_CODES
+        cause = cause.__cause__
+    return isinstance(error, GoogleGenerativeAIError | TimeoutError | ConnectionError)
+
+
+class PacedEmbeddings(Embeddings):
+    """Gemini embeddings behind a client-side rate limiter, retried like the agents' calls.
+
+    `GoogleGenerativeAIEmbeddings` has no option for either, and a run embeds a query per
+    task; without them one 429 stopped the run."""
+
+    def __init__(
+        self,
+        inner: Embeddings,
+        model: str,
+        limiter: InMemoryRateLimiter,
+        max_attempts: int = 3,
+        backoff_s: float = 0.5,
+        max_wait_s: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.inner = inner
+        self.model = model
+        self.limiter = limiter
+        self.max_attempts = max_attempts
+        self.backoff_s = backoff_s
+        self.max_wait_s = max_wait_s
+        self.sleep = sleep
+
+    def _call(self, embed: Callable[[], T]) -> T:
+        for attempt in range(self.max_attempts):
+            self.limiter.acquire()
+            try:
+                return embed()
+            except Exception as e:
+                if not _retryable(e):
+                    raise ModelError(f"Gemini embeddings {self.model}: {e}") from None
+                if attempt + 1 == self.max_attempts:
+                    raise ModelError(
+                        f"Gemini embeddings {self.model} failed {self.max_attempts} times: {e}"
+                    ) from None
+                self.sleep(backoff_wait_s(self.backoff_s, self.max_wait_s, attempt, e))
+        raise AssertionError("unreachable")
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._call(lambda: self.inner.embed_documents(texts))
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._call(lambda: self.inner.embed_query(text))
+
+
 @register_embedding_backend("gemini")
 def make_gemini_embeddings(spec: ModelSpec, settings: Settings) -> Embeddings:
-    _require_key(settings, ModelSpec(spec.backend, spec.name or DEFAULT_EMBEDDING_MODEL))
+    model = spec.name or DEFAULT_EMBEDDING_MODEL
+    _require_key(settings, ModelSpec(spec.backend, model))
     from langchain_google_genai import GoogleGenerativeAIEmbeddings
 
-    return GoogleGenerativeAIEmbeddings(
-        model=spec.name or DEFAULT_EMBEDDING_MODEL,
+    inner = GoogleGenerativeAIEmbeddings(
+        model=model,
         google_api_key=settings.google_api_key,
         base_url=settings.gemini_base_url,
     )
+    limiter = shared_rate_limiter(model, settings, settings.gemini_embedding_requests_per_second)
+    return PacedEmbeddings(inner, model, limiter)
