@@ -211,6 +211,40 @@ def test_safety_blocks_are_failed_artifacts_with_the_reason(tmp_path: Path) -> N
     assert any("SAFETY" in note and "not made by" in note for note in run.result.missing)
 
 
+def test_retrieval_queries_are_embedded_as_queries_and_the_corpus_as_documents(
+    demo: GeminiRun,
+) -> None:
+    asked = [
+        (r["taskType"], r["content"]["parts"][0]["text"])
+        for request in demo.requests
+        if request.operation == "batchEmbedContents"
+        for r in request.body["requests"]
+    ]
+    queries = [text for kind, text in asked if kind == "RETRIEVAL_QUERY"]
+    phase_queries = [p.retrieval_query for p in load_scenario(REPO / "scenarios/demo.yaml").phases]
+    assert all(any(q.startswith(p) for q in queries) for p in phase_queries)
+    assert sum(kind == "RETRIEVAL_DOCUMENT" for kind, _ in asked) > len(queries)
+
+
+def test_retrieval_that_keeps_failing_fails_the_artifact_and_the_run_goes_on(
+    tmp_path: Path,
+) -> None:
+    def query_embedding(request: RecordedRequest) -> bool:
+        """Retrieval queries (the corpus ingest before them goes through)."""
+        asks = request.body.get("requests", []) if isinstance(request.body, dict) else []
+        return any(r.get("taskType") == "RETRIEVAL_QUERY" for r in asks)
+
+    with GeminiStandIn(KEY) as server:
+        server.add_fault(Fault("unavailable", times=None, operation=None, when=query_embedding))
+        run = run_on_stand_in(server, small_scenario(), tmp_path)
+    assert run.result.counts == {"post:failed": 2}
+    rejected, _ = read_jsonl(run.result.run_dir / "rejected.jsonl")
+    for row in rejected:
+        (reason,) = row["reasons"]
+        assert "Gemini embeddings gemini-embedding-001 failed 3 times" in reason and "503" in reason
+    assert (run.result.dataset_dir / "README.md").exists()
+
+
 def test_image_prompts_of_a_run_are_grounded_in_visual_references(demo: GeminiRun) -> None:
     records, _ = read_jsonl(demo.result.run_dir / "records.jsonl")
     images = [r for r in records if r["kind"] == "image_prompt"]

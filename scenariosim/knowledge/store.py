@@ -376,7 +376,7 @@ class CorpusStore:
         for query in queries:
             if not query.strip():
                 raise ConfigError("the retrieval query is empty; give some text to search for")
-        return np.asarray(self.embedding_function(list(queries)), dtype=np.float32)
+        return np.asarray(self.embedding_function.embed_query(list(queries)), dtype=np.float32)
 
     def retrieve(
         self,

@@ -80,6 +80,13 @@ class ChromaEmbeddingAdapter(EmbeddingFunction[Documents]):
         vectors = self.embeddings.embed_documents(list(input))
         return [np.asarray(v, dtype=np.float32) for v in vectors]
 
+    def embed_query(self, input: Documents) -> ChromaEmbeddings:
+        """Search texts, embedded as queries: some models (Gemini's) embed a query
+        differently from the documents it should find; MiniLM embeds both alike."""
+        if isinstance(self.embeddings, MiniLMEmbeddings):
+            return self(input)
+        return [np.asarray(self.embeddings.embed_query(text), dtype=np.float32) for text in input]
+
     @staticmethod
     def name() -> str:
         return "scenariosim"

@@ -35,6 +35,7 @@ from scenariosim.agents.schemas import (
     ReferenceCard,
     ThreadItem,
 )
+from scenariosim.errors import ModelError
 from scenariosim.graph.context import Actor, RunContext
 from scenariosim.graph.feed import FeedItem
 from scenariosim.graph.state import TaskInput
@@ -102,6 +103,57 @@ def _run_task(
     phase = ctx.scenario.phases[task["phase_index"]]
     base = {"node": node, "task_id": task["id"], "persona_id": actor.card.id, "phase_id": phase.id}
     started = time.perf_counter()
+    drafts: list[dict[str, Any]] = []
+    critiques: list[dict[str, Any]] = []
+    try:
+        outcome = _settle(
+            ctx, base, task, query, write, extra_support, references, drafts, critiques
+        )
+    except ModelError as e:
+        # Chat calls turn their errors into failed drafts; this is another service the task
+        # needs (Gemini embeddings, for retrieval or the critic's support check) that kept
+        # failing after its own retries. The artifact fails with the reason; the run goes on.
+        outcome = {"status": "failed", "reasons": [str(e)], "chunks": []}
+    ctx.traces.write(
+        "node",
+        **base,
+        status=outcome["status"],
+        latency_s=round(time.perf_counter() - started, 4),
+    )
+    if outcome["status"] != "accepted":
+        ctx.failures.write(
+            FailedArtifact(
+                id=task["id"],
+                kind=task["kind"],
+                phase_id=phase.id,
+                persona_id=actor.card.id,
+                status=outcome["status"],
+                reasons=outcome["reasons"],
+                drafts=drafts,
+                critiques=critiques,
+            )
+        )
+        ctx.on_artifact(task["kind"], outcome["status"])
+        return None, outcome
+    ctx.on_artifact(task["kind"], "accepted")
+    return outcome["output"].draft, outcome
+
+
+def _settle(
+    ctx: RunContext,
+    base: dict[str, Any],
+    task: dict[str, Any],
+    query: str,
+    write: Callable[[list[ContextChunk], Revision | None, int], AgentOutput[Any]],
+    extra_support: str,
+    references: list[ReferenceCard] | None,
+    drafts: list[dict[str, Any]],
+    critiques: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The draft/critique/revise loop; appends to `drafts` and `critiques` as it goes."""
+    actor = ctx.actors[task["persona_id"]]
+    phase = ctx.scenario.phases[task["phase_index"]]
+    started = time.perf_counter()
     chunks = ctx.retrieve(query, phase, actor)
     ctx.traces.write(
         "retrieval",
@@ -111,8 +163,6 @@ def _run_task(
         latency_s=round(time.perf_counter() - started, 4),
     )
     policy = CriticPolicy(ctx.scenario.critic.threshold, ctx.scenario.critic.reject_below)
-    drafts: list[dict[str, Any]] = []
-    critiques: list[dict[str, Any]] = []
     revision: Revision | None = None
     outcome: dict[str, Any] = {"status": "failed", "reasons": [], "chunks": chunks}
     for attempt in range(ctx.scenario.critic.max_revisions + 1):
@@ -152,29 +202,7 @@ def _run_task(
         if critique.verdict == "reject":
             break
         revision = Revision(previous=draft_text(output.draft), reasons=critique.reasons)
-    ctx.traces.write(
-        "node",
-        **base,
-        status=outcome["status"],
-        latency_s=round(time.perf_counter() - started, 4),
-    )
-    if outcome["status"] != "accepted":
-        ctx.failures.write(
-            FailedArtifact(
-                id=task["id"],
-                kind=task["kind"],
-                phase_id=phase.id,
-                persona_id=actor.card.id,
-                status=outcome["status"],
-                reasons=outcome["reasons"],
-                drafts=drafts,
-                critiques=critiques,
-            )
-        )
-        ctx.on_artifact(task["kind"], outcome["status"])
-        return None, outcome
-    ctx.on_artifact(task["kind"], "accepted")
-    return outcome["output"].draft, outcome
+    return outcome
 
 
 def _record_provenance(

@@ -195,7 +195,7 @@ class ReferenceLibrary:
             raise ConfigError("the reference query is empty; give the post or scene text")
         if k <= 0 or not self._refs:
             return []
-        vector = self.embedding_function([query])[0]
+        vector = self.embedding_function.embed_query([query])[0]
         got = self.collection.query(
             query_embeddings=[vector], n_results=min(k, len(self._refs)), include=["distances"]
         )
