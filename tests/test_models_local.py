@@ -87,3 +87,26 @@ def test_chroma_adapter_returns_float32_vectors() -> None:
     out = adapter(["one", "two"])
     assert len(out) == 2
     assert out[0].dtype == np.float32 and out[0].shape == (384,)
+
+
+CONCURRENT_FIRST_CALLS = """
+from concurrent.futures import ThreadPoolExecutor
+from scenariosim.models import ChatOptions, make_chat_model
+
+model = make_chat_model("local", options=ChatOptions(seed=0, max_tokens=4))
+with ThreadPoolExecutor(max_workers=4) as pool:
+    list(pool.map(lambda _: model.invoke("Say hello."), range(4)))
+print("still printing")
+"""
+
+
+def test_concurrent_first_calls_leave_the_process_able_to_print() -> None:
+    """llama.cpp mutes stdout while it loads; two loads at once used to leave it muted."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", CONCURRENT_FIRST_CALLS], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "still printing" in done.stdout

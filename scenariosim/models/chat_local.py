@@ -115,10 +115,14 @@ class LlamaCppChatModel(StructuredOutputMixin, BaseChatModel):
     def completion(
         self, messages: list[dict[str, str]], seed: int, schema: dict | None, stop: list[str] | None
     ) -> dict[str, Any]:
-        """One call to llama.cpp under the local-compute lock."""
-        loaded = _load(self.model_path, self.n_ctx, self.n_threads)
+        """One call to llama.cpp under the local-compute lock.
+
+        The first call loads the model under the lock too: llama.cpp silences its output by
+        pointing the process's stdout and stderr at /dev/null and back, and two loads at
+        once restored each other's /dev/null, leaving the process mute for good."""
         response_format = {"type": "json_object", "schema": schema} if schema else None
         with LOCAL_COMPUTE:
+            loaded = _load(self.model_path, self.n_ctx, self.n_threads)
             loaded.llm.reset()
             try:
                 return loaded.llm.create_chat_completion(
