@@ -87,17 +87,28 @@ def make_gemini_chat(spec: ModelSpec, settings: Settings, options: ChatOptions) 
 RETRYABLE_CODES = frozenset({408, 429, 500, 502, 503, 504})
 
 
-def _retryable(error: BaseException) -> bool:
-    """Rate limits, server errors and transport trouble; not a bad key or a bad request."""
+def retryable(error: BaseException) -> bool:
+    """Rate limits, server errors, transport trouble and unreadable bodies are worth another
+    try; a bad key, a bad request, a safety block or a spent token budget are not."""
+    import json
+
     from google.genai.errors import APIError
     from langchain_google_genai.chat_models import GoogleGenerativeAIError
 
+    from scenariosim.models.gemini_chat import TRANSPORT_ERRORS
+
+    transient = (*TRANSPORT_ERRORS, TimeoutError, ConnectionError, json.JSONDecodeError)
+    chain: list[BaseException] = []
     cause: BaseException | None = error
     while cause is not None:
-        if isinstance(cause, APIError):
-            return cause.code in RETRYABLE_CODES
+        chain.append(cause)
         cause = cause.__cause__
-    return isinstance(error, GoogleGenerativeAIError | TimeoutError | ConnectionError)
+    for link in chain:
+        if isinstance(link, APIError):
+            return link.code in RETRYABLE_CODES
+    if any(isinstance(link, transient) for link in chain):
+        return True
+    return any(isinstance(link, GoogleGenerativeAIError) for link in chain)  # wrapped unknowns
 
 
 class PacedEmbeddings(Embeddings):
@@ -130,7 +141,7 @@ class PacedEmbeddings(Embeddings):
             try:
                 return embed()
             except Exception as e:
-                if not _retryable(e):
+                if not retryable(e):
                     raise ModelError(f"Gemini embeddings {self.model}: {e}") from None
                 if attempt + 1 == self.max_attempts:
                     raise ModelError(

@@ -7,9 +7,11 @@ comes back as an `image_url` content block holding a base64 data URL. A generati
 asked for the attributes, not bound by them, so these labels are the requested ones.
 
 The client is `GeminiChat`, so a blocked or failed request is a `ModelError` that the run
-records as a missing image. Image calls do not go through the agents' call loop, so the
-SDK's own retries stay on (`max_retries=4`: about 1, 2, 4 s apart; they ignore a 429's
-retry delay); they share the chat models' rate limiter for the image model.
+records as a missing image. The SDK's own retries are off (they ignore a 429's retry
+delay); the backend retries like the agents' calls instead: at most 3 attempts, waiting the
+delay Gemini asks for or backing off from 0.5 s, and only for failures worth another try
+(`gemini.retryable`), never for a safety block. Requests pass the image model's rate
+limiter, retries included.
 
 Reference pictures the user marked `allowed_as_input` go with the prompt as inline image
 parts (base64 data URLs, at most `MAX_REFERENCE_IMAGES`), with a line asking the model to
@@ -19,6 +21,8 @@ take composition and colour from them and nothing else.
 import base64
 import binascii
 import io
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,7 @@ from PIL import Image, UnidentifiedImageError
 
 from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
 from scenariosim.labels import IMAGE_ATTRIBUTES
+from scenariosim.models.backoff import backoff_wait_s
 from scenariosim.models.images import (
     GeneratedImage,
     ImageRequest,
@@ -98,9 +103,35 @@ def image_from_message(message: AIMessage) -> Image.Image:
 
 
 class GeminiImageBackend:
-    def __init__(self, spec: str, chat: BaseChatModel) -> None:
+    def __init__(
+        self,
+        spec: str,
+        chat: BaseChatModel,
+        max_attempts: int = 3,
+        backoff_s: float = 0.5,
+        max_wait_s: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.spec = spec
         self.chat = chat
+        self.max_attempts = max_attempts
+        self.backoff_s = backoff_s
+        self.max_wait_s = max_wait_s
+        self.sleep = sleep
+
+    def _invoke(self, content: str | list[Any], aspect_ratio: str) -> Any:
+        from scenariosim.models.gemini import retryable
+
+        for attempt in range(self.max_attempts):
+            try:
+                return self.chat.invoke(
+                    [HumanMessage(content=content)], image_config={"aspect_ratio": aspect_ratio}
+                )
+            except Exception as e:
+                if attempt + 1 == self.max_attempts or not retryable(e):
+                    raise
+                self.sleep(backoff_wait_s(self.backoff_s, self.max_wait_s, attempt, e))
+        raise AssertionError("unreachable")
 
     def generate(self, request: ImageRequest) -> GeneratedImage:
         prompt = describe_request(request)
@@ -108,10 +139,7 @@ class GeminiImageBackend:
         content: str | list[Any] = prompt
         if images:
             content = [{"type": "text", "text": f"{prompt} {REFERENCE_NOTE}"}, *images]
-        message = self.chat.invoke(
-            [HumanMessage(content=content)],
-            image_config={"aspect_ratio": _aspect_ratio(request.width, request.height)},
-        )
+        message = self._invoke(content, _aspect_ratio(request.width, request.height))
         if not isinstance(message, AIMessage):
             raise ModelError(f"{self.spec} answered with {type(message).__name__}, not a message")
         image = image_from_message(message)
@@ -150,7 +178,7 @@ def make_gemini_image_backend(spec: ModelSpec, settings: Settings) -> GeminiImag
         "google_api_key": settings.google_api_key,
         "base_url": settings.gemini_base_url,
         "response_modalities": [Modality.TEXT, Modality.IMAGE],
-        "max_retries": 4,
+        "max_retries": 1,
         "timeout": settings.request_timeout_s,
         "rate_limiter": shared_rate_limiter(spec.name, settings),
     }
