@@ -12,6 +12,7 @@ Determinism: every call resets the KV cache and reseeds the sampler, so the outp
 only on (messages, schema, seed, sampling options), not on which calls came before.
 """
 
+import atexit
 import importlib.resources
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,6 +74,9 @@ def _load(model_path: str, n_ctx: int, n_threads: int) -> _Loaded:
         verbose=False,
         seed=0,
     )
+    # Free it while the interpreter is whole: freed during shutdown, llama-cpp-python's
+    # destructor finds its modules gone and prints a traceback.
+    atexit.register(llm.close)
     return _Loaded(llm=llm)
 
 
