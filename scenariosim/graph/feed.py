@@ -24,11 +24,9 @@ class FeedItem(TypedDict):
 class Feed:
     """Thread-safe: concurrent tasks of one superstep publish into it."""
 
-    def __init__(self, items: Iterable[FeedItem] = ()) -> None:
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._items: dict[str, FeedItem] = {}
-        for item in items:
-            self.add(item)
 
     def add(self, item: FeedItem) -> None:
         with self._lock:
@@ -39,25 +37,28 @@ class Feed:
         with self._lock:
             return sorted(self._items.values(), key=lambda item: item["id"])
 
+    def add_record(self, row: dict[str, Any], phase_index: int) -> None:
+        """Publish a post or comment record (as written to `records.jsonl`)."""
+        provenance = row["provenance"]
+        self.add(
+            FeedItem(
+                id=row["id"],
+                kind=row["kind"],
+                phase_index=phase_index,
+                persona_id=provenance["persona_id"],
+                author=row["author_name"],
+                text=row["text"],
+                stance=row["stance"],
+                thread_root=row.get("thread_root") or row["id"],
+            )
+        )
+
     @classmethod
     def from_records(cls, rows: Iterable[dict[str, Any]], phase_ids: list[str]) -> "Feed":
         """The feed a run's records describe; rows of other kinds are ignored."""
         index = {phase_id: i for i, phase_id in enumerate(phase_ids)}
-        items = []
+        feed = cls()
         for row in rows:
-            if row.get("kind") not in ("post", "comment"):
-                continue
-            provenance = row["provenance"]
-            items.append(
-                FeedItem(
-                    id=row["id"],
-                    kind=row["kind"],
-                    phase_index=index[provenance["phase_id"]],
-                    persona_id=provenance["persona_id"],
-                    author=row["author_name"],
-                    text=row["text"],
-                    stance=row["stance"],
-                    thread_root=row.get("thread_root") or row["id"],
-                )
-            )
-        return cls(items)
+            if row.get("kind") in ("post", "comment"):
+                feed.add_record(row, index[row["provenance"]["phase_id"]])
+        return feed

@@ -37,7 +37,6 @@ from scenariosim.agents.schemas import (
 )
 from scenariosim.errors import ModelError
 from scenariosim.graph.context import Actor, RunContext
-from scenariosim.graph.feed import FeedItem
 from scenariosim.graph.state import TaskInput
 from scenariosim.labels import IMAGE_ATTRIBUTES
 from scenariosim.outputs.records import (
@@ -227,6 +226,15 @@ def _result(task: dict[str, Any], status: str) -> dict[str, Any]:
     return {"tally": {f"{task['kind']}:{status}": 1}}
 
 
+def _publish(
+    ctx: RunContext, task: dict[str, Any], record: PostRecord | CommentRecord
+) -> dict[str, Any]:
+    """Write an accepted post or comment and put it in the feed later tasks read."""
+    ctx.records.write(record)
+    ctx.feed.add_record(record.model_dump(mode="json"), task["phase_index"])
+    return _result(task, "accepted")
+
+
 def write_post(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx, task = runtime.context, state["task"]
     actor = ctx.actors[task["persona_id"]]
@@ -243,31 +251,17 @@ def write_post(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]
     )
     if not isinstance(draft, PostDraft):
         return _result(task, outcome["status"])
-    ctx.records.write(
-        PostRecord(
-            id=task["id"],
-            phase_date=brief.date,
-            author_name=actor.card.name,
-            text=draft.text,
-            hashtags=draft.hashtags,
-            stance=draft.stance,
-            emotion=draft.emotion,
-            provenance=_record_provenance(ctx, task, outcome),
-        )
+    record = PostRecord(
+        id=task["id"],
+        phase_date=brief.date,
+        author_name=actor.card.name,
+        text=draft.text,
+        hashtags=draft.hashtags,
+        stance=draft.stance,
+        emotion=draft.emotion,
+        provenance=_record_provenance(ctx, task, outcome),
     )
-    ctx.feed.add(
-        FeedItem(
-            id=task["id"],
-            kind="post",
-            phase_index=task["phase_index"],
-            persona_id=actor.card.id,
-            author=actor.card.name,
-            text=draft.text,
-            stance=draft.stance,
-            thread_root=task["id"],
-        )
-    )
-    return _result(task, "accepted")
+    return _publish(ctx, task, record)
 
 
 def write_comment(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
@@ -288,32 +282,18 @@ def write_comment(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, A
     )
     if not isinstance(draft, CommentDraft):
         return _result(task, outcome["status"])
-    ctx.records.write(
-        CommentRecord(
-            id=task["id"],
-            phase_date=brief.date,
-            author_name=actor.card.name,
-            reply_to=task["reply_to"],
-            thread_root=task["thread_root"],
-            text=draft.text,
-            stance=draft.stance,
-            emotion=draft.emotion,
-            provenance=_record_provenance(ctx, task, outcome),
-        )
+    record = CommentRecord(
+        id=task["id"],
+        phase_date=brief.date,
+        author_name=actor.card.name,
+        reply_to=task["reply_to"],
+        thread_root=task["thread_root"],
+        text=draft.text,
+        stance=draft.stance,
+        emotion=draft.emotion,
+        provenance=_record_provenance(ctx, task, outcome),
     )
-    ctx.feed.add(
-        FeedItem(
-            id=task["id"],
-            kind="comment",
-            phase_index=task["phase_index"],
-            persona_id=actor.card.id,
-            author=actor.card.name,
-            text=draft.text,
-            stance=draft.stance,
-            thread_root=task["thread_root"],
-        )
-    )
-    return _result(task, "accepted")
+    return _publish(ctx, task, record)
 
 
 def _references(ctx: RunContext, task: dict[str, Any]) -> list[ReferenceUse]:
