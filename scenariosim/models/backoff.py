@@ -1,10 +1,16 @@
 """How long to wait before retrying a remote call: our backoff, or what the server asked.
 
-Shared by the agents' structured calls and the Gemini embeddings, so both honour a 429's
-retry delay the same way.
+Shared by the agents' structured calls and the Gemini embeddings and images, so all honour a
+429's retry delay the same way.
 """
 
 import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # "Please retry in 37.5s" (Gemini), "retryDelay': '37s'" (Google RetryInfo), "retry after 2s".
 _RETRY_IN_TEXT = re.compile(
@@ -38,3 +44,25 @@ def backoff_wait_s(
     if asked is not None:
         wait = max(wait, asked)
     return min(wait, max_wait_s)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """At most `max_attempts` tries, waiting `backoff_wait_s` between them."""
+
+    max_attempts: int = 3
+    backoff_s: float = 0.5
+    max_wait_s: float = 60.0  # no single wait is longer, whatever a server asks for
+    sleep: Callable[[float], None] = time.sleep
+
+    def run(self, call: Callable[[], T], worth_retrying: Callable[[BaseException], bool]) -> T:
+        """`call()`, tried again after errors `worth_retrying` says so of; the last error or
+        one not worth retrying is raised as it is."""
+        for attempt in range(self.max_attempts):
+            try:
+                return call()
+            except Exception as e:
+                if attempt + 1 == self.max_attempts or not worth_retrying(e):
+                    raise
+                self.sleep(backoff_wait_s(self.backoff_s, self.max_wait_s, attempt, e))
+        raise AssertionError("unreachable: max_attempts is at least 1")

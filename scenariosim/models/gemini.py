@@ -14,7 +14,6 @@ Embeddings get the same treatment from `PacedEmbeddings`, with their own limiter
 """
 
 import threading
-import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -23,7 +22,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.rate_limiters import InMemoryRateLimiter
 
 from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
-from scenariosim.models.backoff import backoff_wait_s
+from scenariosim.models.backoff import RetryPolicy
 from scenariosim.models.registry import (
     ChatOptions,
     ModelSpec,
@@ -122,33 +121,26 @@ class PacedEmbeddings(Embeddings):
         inner: Embeddings,
         model: str,
         limiter: InMemoryRateLimiter,
-        max_attempts: int = 3,
-        backoff_s: float = 0.5,
-        max_wait_s: float = 60.0,
-        sleep: Callable[[float], None] = time.sleep,
+        policy: RetryPolicy = RetryPolicy(),
     ) -> None:
         self.inner = inner
         self.model = model
         self.limiter = limiter
-        self.max_attempts = max_attempts
-        self.backoff_s = backoff_s
-        self.max_wait_s = max_wait_s
-        self.sleep = sleep
+        self.policy = policy
 
     def _call(self, embed: Callable[[], T]) -> T:
-        for attempt in range(self.max_attempts):
+        def paced() -> T:
             self.limiter.acquire()
-            try:
-                return embed()
-            except Exception as e:
-                if not retryable(e):
-                    raise ModelError(f"Gemini embeddings {self.model}: {e}") from None
-                if attempt + 1 == self.max_attempts:
-                    raise ModelError(
-                        f"Gemini embeddings {self.model} failed {self.max_attempts} times: {e}"
-                    ) from None
-                self.sleep(backoff_wait_s(self.backoff_s, self.max_wait_s, attempt, e))
-        raise AssertionError("unreachable")
+            return embed()
+
+        try:
+            return self.policy.run(paced, retryable)
+        except Exception as e:
+            if retryable(e):
+                raise ModelError(
+                    f"Gemini embeddings {self.model} failed {self.policy.max_attempts} times: {e}"
+                ) from None
+            raise ModelError(f"Gemini embeddings {self.model}: {e}") from None
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._call(lambda: self.inner.embed_documents(texts))

@@ -21,8 +21,6 @@ take composition and colour from them and nothing else.
 import base64
 import binascii
 import io
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,7 @@ from PIL import Image, UnidentifiedImageError
 
 from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
 from scenariosim.labels import IMAGE_ATTRIBUTES
-from scenariosim.models.backoff import backoff_wait_s
+from scenariosim.models.backoff import RetryPolicy
 from scenariosim.models.images import (
     GeneratedImage,
     ImageRequest,
@@ -103,35 +101,19 @@ def image_from_message(message: AIMessage) -> Image.Image:
 
 
 class GeminiImageBackend:
-    def __init__(
-        self,
-        spec: str,
-        chat: BaseChatModel,
-        max_attempts: int = 3,
-        backoff_s: float = 0.5,
-        max_wait_s: float = 60.0,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
+    def __init__(self, spec: str, chat: BaseChatModel, policy: RetryPolicy = RetryPolicy()) -> None:
         self.spec = spec
         self.chat = chat
-        self.max_attempts = max_attempts
-        self.backoff_s = backoff_s
-        self.max_wait_s = max_wait_s
-        self.sleep = sleep
+        self.policy = policy
 
     def _invoke(self, content: str | list[Any], aspect_ratio: str) -> Any:
         from scenariosim.models.gemini import retryable
 
-        for attempt in range(self.max_attempts):
-            try:
-                return self.chat.invoke(
-                    [HumanMessage(content=content)], image_config={"aspect_ratio": aspect_ratio}
-                )
-            except Exception as e:
-                if attempt + 1 == self.max_attempts or not retryable(e):
-                    raise
-                self.sleep(backoff_wait_s(self.backoff_s, self.max_wait_s, attempt, e))
-        raise AssertionError("unreachable")
+        message = [HumanMessage(content=content)]
+        return self.policy.run(
+            lambda: self.chat.invoke(message, image_config={"aspect_ratio": aspect_ratio}),
+            retryable,
+        )
 
     def generate(self, request: ImageRequest) -> GeneratedImage:
         prompt = describe_request(request)
