@@ -3,11 +3,13 @@ and `personas compare` shows how selections differ from the census."""
 
 import pandas as pd
 import pytest
+from fake_backends import fake_models
 from typer.testing import CliRunner
 
 from scenariosim.cli import app
 from scenariosim.errors import ConfigError
 from scenariosim.evaluation.personas import persona_figures
+from scenariosim.graph.world import open_world
 from scenariosim.personas import (
     Stratum,
     compare_selections,
@@ -18,6 +20,7 @@ from scenariosim.personas import (
 )
 from scenariosim.personas.load import Census
 from scenariosim.scenario import parse_scenario
+from scenariosim.settings import load_settings
 
 YOUNG_URBAN = Stratum(name="young urban", where="age < 30 and urban == 1", share=0.6)
 
@@ -132,59 +135,41 @@ def test_personas_compare_with_a_selection_of_nobody_exits_2() -> None:
     assert "keeps nobody" in result.output and "Traceback" not in result.output
 
 
-def test_a_stratified_scenario_gives_its_personas_stratum_and_weight(tmp_path) -> None:
-    from unittest import mock
-
-    from langchain_core.embeddings import DeterministicFakeEmbedding
-
-    from scenariosim.graph.world import open_world
-    from scenariosim.models.registry import EMBEDDING_BACKENDS
-    from scenariosim.settings import load_settings
-
+def _persona_rows(personas_yaml: str, tmp_path) -> list[dict]:
+    """The personas a one-phase scenario with this `personas:` section samples."""
     scenario = parse_scenario(
-        """
-name: strata
+        f"""
+name: personas
 personas:
-  n: 4
-  strata: [{name: young urban, where: "age < 30 and urban == 1", share: 0.5}]
-retrieval: {references_k: 0}
-phases: [{id: a, date: 2026-08-15, title: T, event: E}]
+{personas_yaml}
+retrieval: {{references_k: 0}}
+phases: [{{id: a, date: 2026-08-15, title: T, event: E}}]
 """,
-        "strata.yaml",
+        "personas.yaml",
     )
-    fake = {"fake": lambda spec, settings: DeterministicFakeEmbedding(size=16)}
-    with mock.patch.dict(EMBEDDING_BACKENDS, fake):
+    with fake_models():
         world = open_world(scenario, load_settings(cache_dir=tmp_path, embedding_model="fake"))
-    strata = [row["stratum"] for row in world.persona_rows]
+    return world.persona_rows
+
+
+def test_a_stratified_scenario_gives_its_personas_stratum_and_weight(tmp_path) -> None:
+    rows = _persona_rows(
+        """  n: 4
+  strata: [{name: young urban, where: "age < 30 and urban == 1", share: 0.5}]""",
+        tmp_path,
+    )
+    strata = [row["stratum"] for row in rows]
     assert sorted(strata) == ["rest", "rest", "young urban", "young urban"]
-    young = [r for r in world.persona_rows if r["stratum"] == "young urban"]
+    young = [r for r in rows if r["stratum"] == "young urban"]
     assert all(r["age"] < 30 and r["design_weight"] < 1 for r in young)
 
 
 def test_structured_filters_in_a_scenario_choose_who_is_sampled(tmp_path) -> None:
-    from unittest import mock
-
-    from langchain_core.embeddings import DeterministicFakeEmbedding
-
-    from scenariosim.graph.world import open_world
-    from scenariosim.models.registry import EMBEDDING_BACKENDS
-    from scenariosim.settings import load_settings
-
-    scenario = parse_scenario(
-        """
-name: filtered
-personas:
-  n: 5
-  filters: {regions: [Karavan Province], urban: false, sex: female, age_min: 20, age_max: 40}
-retrieval: {references_k: 0}
-phases: [{id: a, date: 2026-08-15, title: T, event: E}]
-""",
-        "filtered.yaml",
+    rows = _persona_rows(
+        """  n: 5
+  filters: {regions: [Karavan Province], urban: false, sex: female, age_min: 20, age_max: 40}""",
+        tmp_path,
     )
-    fake = {"fake": lambda spec, settings: DeterministicFakeEmbedding(size=16)}
-    with mock.patch.dict(EMBEDDING_BACKENDS, fake):
-        world = open_world(scenario, load_settings(cache_dir=tmp_path, embedding_model="fake"))
-    rows = world.persona_rows
     assert len(rows) == 5
     assert {(r["region"], r["urban"], r["sex"]) for r in rows} == {("geo_04", False, "Female")}
     assert all(20 <= r["age"] <= 40 for r in rows)

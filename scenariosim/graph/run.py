@@ -51,6 +51,11 @@ def new_run_id(scenario: Scenario) -> str:
     return f"{scenario.slug}-s{scenario.seed}-{stamp}"
 
 
+def max_tokens(scenario: Scenario, spec: str) -> int:
+    """The output budget of calls to `spec`: the scenario's, else the backend's default."""
+    return scenario.models.max_tokens or default_max_tokens(spec)
+
+
 def make_agent_model(
     spec: str, scenario: Scenario, settings: Settings, cache: SqliteCallCache | None
 ) -> AgentModel:
@@ -58,7 +63,7 @@ def make_agent_model(
     options = ChatOptions(
         seed=scenario.seed,
         temperature=scenario.models.temperature,
-        max_tokens=scenario.models.max_tokens or default_max_tokens(spec),
+        max_tokens=max_tokens(scenario, spec),
     )
     return AgentModel(spec=spec, chat=make_chat_model(spec, settings, options), cache=cache)
 
@@ -75,7 +80,7 @@ def _write_resolved(run_dir: Path, run_id: str, scenario: Scenario, world: World
             "agent_model": scenario.models.agent,
             "critic_model": scenario.models.critic,
             "max_tokens": {
-                role: scenario.models.max_tokens or default_max_tokens(spec)
+                role: max_tokens(scenario, spec)
                 for role, spec in (
                     ("agent", scenario.models.agent),
                     ("critic", scenario.models.critic),
