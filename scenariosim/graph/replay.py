@@ -37,16 +37,16 @@ from scenariosim.settings import Settings, load_settings
 CHECKPOINTS = "checkpoints.sqlite"
 FIXED = ("personas", "phases")  # the people and phases before the fork must stay who they were
 STREAMS = ("records.jsonl", "rejected.jsonl")
-# The stage of a phase a checkpoint's next node belongs to (an index into plan.STAGES);
-# end_phase comes after all three.
-NEXT_STAGE = {
-    "plan_posts": 0,
-    "write_post": 0,
-    "plan_comments": 1,
-    "write_comment": 1,
-    "plan_images": 2,
-    "write_image_prompt": 2,
-    "end_phase": 3,
+# Each stage of a phase (plan.STAGES) as the graph runs it: its planner, then its writer.
+STAGE_NODES = (
+    ("plan_posts", "write_post"),
+    ("plan_comments", "write_comment"),
+    ("plan_images", "write_image_prompt"),
+)
+PLANNERS = tuple(planner for planner, _ in STAGE_NODES)
+# The stage a checkpoint's next node belongs to; end_phase comes after all of them.
+NEXT_STAGE = {node: i for i, nodes in enumerate(STAGE_NODES) for node in nodes} | {
+    "end_phase": len(STAGE_NODES)
 }
 
 
@@ -122,9 +122,6 @@ def find_fork_point(history: list[CheckpointInfo], point: str) -> CheckpointInfo
     if not found[-1].next:
         raise ConfigError(f"--from {point}: that checkpoint is the end of the run; nothing to redo")
     return found[-1]
-
-
-PLANNERS = ("plan_posts", "plan_comments", "plan_images")  # one per stage, in order
 
 
 def retry_point(run_dir: Path, history: list[CheckpointInfo]) -> tuple[CheckpointInfo, int]:
