@@ -26,6 +26,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from scenariosim.errors import ModelError
+from scenariosim.models.llama_probe import ensure_runs
 from scenariosim.models.local_compute import LOCAL_COMPUTE
 from scenariosim.models.registry import ChatOptions, ModelSpec, register_chat_backend
 from scenariosim.models.structured import StructuredOutputMixin
@@ -61,11 +62,15 @@ class _Loaded:
 
 @cache
 def _load(model_path: str, n_ctx: int, n_threads: int) -> _Loaded:
-    """One llama.cpp instance per (file, context, threads) per process."""
-    from llama_cpp import Llama
+    """One llama.cpp instance per (file, context, threads) per process.
 
+    First a subprocess checks that this llama.cpp build runs on this CPU (once per build, see
+    `llama_probe`): one built for instructions the machine refuses would kill this process."""
     if not Path(model_path).is_file():
         raise ModelError(f"GGUF file not found: {model_path}. Point the spec at an existing file.")
+    ensure_runs(model_path)
+    from llama_cpp import Llama
+
     llm = Llama(
         model_path=model_path,
         n_ctx=n_ctx,
