@@ -17,8 +17,8 @@ from scenariosim.agents.calls import AgentModel
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import Actor, RunContext
+from scenariosim.jsonl import JsonlWriter
 from scenariosim.models.fake import SchemaAnsweringChatModel
-from scenariosim.outputs.jsonl import JsonlWriter
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario
 

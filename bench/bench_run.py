@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def run(quick: bool = False) -> dict:
     from scenariosim.graph.run import run_scenario
-    from scenariosim.outputs.jsonl import read_jsonl
+    from scenariosim.jsonl import read_jsonl
     from scenariosim.overrides import apply_overrides
     from scenariosim.scenario import load_scenario
     from scenariosim.settings import load_settings

@@ -13,8 +13,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scenariosim.errors import ConfigError
+from scenariosim.markdown import table_cell
 from scenariosim.personas.filters import PersonaFilter
 from scenariosim.personas.strata import Stratum
+from scenariosim.slugs import slug
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 
@@ -165,7 +167,7 @@ class Scenario(_Strict):
 
     @property
     def slug(self) -> str:
-        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "scenario"
+        return slug(self.name, "scenario")
 
 
 def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
@@ -323,7 +325,7 @@ def reference_markdown() -> str:
                 )
                 if getattr(m, attr, None) is not None
             ]
-            meaning = (field.description or "").replace("|", "\\|")
+            meaning = table_cell(field.description)
             if bounds:
                 meaning = f"{meaning} ({', '.join(bounds)})".strip()
             out.append(f"| `{name}` | {annotation} | {default} | {meaning} |")

@@ -12,8 +12,8 @@ from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import Actor, RunContext
 from scenariosim.graph.state import initial_state
+from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.models.fake import SchemaAnsweringChatModel
-from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from runfolder import make_run_folder
 
-from scenariosim.outputs import dataset
-from scenariosim.outputs.dataset import atomic_write_text
+from scenariosim import files
+from scenariosim.files import atomic_write_text
 from scenariosim.outputs.run_folder import open_run
 
 pytestmark = pytest.mark.faults
@@ -43,7 +43,7 @@ def test_a_failed_final_write_leaves_the_previous_file_whole(
     def killed(src: object, dst: object) -> None:
         raise KeyboardInterrupt  # the process dies between writing and renaming
 
-    monkeypatch.setattr(dataset.os, "replace", killed)
+    monkeypatch.setattr(files.os, "replace", killed)
     with pytest.raises(KeyboardInterrupt):
         atomic_write_text(target, "a new card that never lands\n")
     assert target.read_text() == "the card as it was\n"
@@ -71,7 +71,19 @@ def test_final_files_are_written_by_rename_only(module: str) -> None:
             for call in (".write_text(", ".write_bytes(", "pq.write_table(", ".savefig(")
         )
         and "tmp" not in line
-        and "atomic_write_text" not in line
+        and "atomic_write_" not in line
         and "buffer" not in line
     ]
     assert in_place == [], f"{module} writes in place: {in_place}"
+
+
+def test_only_the_files_module_renames_files_into_place() -> None:
+    """Atomic writes have one home, scenariosim/files.py; no module renames a temp file itself."""
+    package = Path(__file__).parents[1] / "scenariosim"
+    renaming = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if "os.replace(" in path.read_text(encoding="utf-8") and path.name != "files.py"
+    ]
+    assert (package / "files.py").read_text(encoding="utf-8").count("os.replace(") == 1
+    assert renaming == []

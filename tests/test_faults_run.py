@@ -16,8 +16,8 @@ from scenariosim.agents.calls import AgentModel
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.state import initial_state
+from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.models.faults import FAILING, FaultRates, FaultyChatModel
-from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.trace_summary import summarise
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario

@@ -14,7 +14,7 @@ from gemini_standin import Fault, GeminiStandIn, RecordedRequest
 
 from scenariosim.agents.schemas import CommentDraft, ImagePromptDraft, PostDraft, RubricScores
 from scenariosim.graph.run import RunResult, run_scenario
-from scenariosim.outputs.jsonl import read_jsonl
+from scenariosim.jsonl import read_jsonl
 from scenariosim.scenario import ModelsConfig, Phase, Scenario, load_scenario
 from scenariosim.settings import Settings, load_settings
 

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.labels import IMAGE_ATTRIBUTES
-from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.records import (
     CommentRecord,
     FailedArtifact,

@@ -15,10 +15,10 @@ from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.state import initial_state
 from scenariosim.graph.world import reference_retriever
+from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.knowledge.references import ReferenceLibrary, add_shipped
 from scenariosim.models.embeddings_local import MiniLMEmbeddings
 from scenariosim.models.fake import CANNED, SchemaAnsweringChatModel
-from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.records import ReferenceUse
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase

@@ -15,7 +15,7 @@ from scenariosim.cli import app
 from scenariosim.graph.build import build_graph
 from scenariosim.graph.replay import checkpoint_history
 from scenariosim.graph.run import run_scenario
-from scenariosim.outputs.jsonl import read_jsonl
+from scenariosim.jsonl import read_jsonl
 
 runner = CliRunner()
 FORK_PHASE = "blockade"

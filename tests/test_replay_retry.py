@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from scenariosim.cli import app
 from scenariosim.graph.replay import checkpoint_history, retry_point
 from scenariosim.graph.run import run_scenario
+from scenariosim.jsonl import read_jsonl
 from scenariosim.models.faults import FaultRates, FaultyChatModel
 from scenariosim.models.registry import CHAT_BACKENDS
-from scenariosim.outputs.jsonl import read_jsonl
 
 pytestmark = pytest.mark.slow  # two demo runs on fake models, with real backoff waits
 

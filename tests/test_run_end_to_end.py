@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scenariosim.graph.run import RunResult, run_scenario
-from scenariosim.outputs.jsonl import read_jsonl
+from scenariosim.jsonl import read_jsonl
 from scenariosim.scenario import load_scenario
 
 pytestmark = pytest.mark.slow

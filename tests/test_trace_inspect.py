@@ -6,7 +6,7 @@ from trace_fixtures import SCORE, traced_run
 from typer.testing import CliRunner
 
 from scenariosim.cli import app
-from scenariosim.outputs.jsonl import read_jsonl
+from scenariosim.jsonl import read_jsonl
 from scenariosim.outputs.trace_story import read_stories, select_stories
 from scenariosim.outputs.trace_summary import summarise
 

@@ -7,14 +7,9 @@ tests/test_cli_reference.py fails when the file and the app disagree.
 import typer
 
 from scenariosim.cli import app
+from scenariosim.markdown import table_cell
 
 PROGRAM = "scenariosim"
-
-
-def _cell(text: str) -> str:
-    """Table-safe text: one line, pipes escaped, `<run>` shown rather than read as HTML."""
-    text = " ".join(text.split()).replace("|", "\\|")
-    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _params_table(command: typer.core.TyperCommand, ctx: typer.Context) -> list[str]:
@@ -25,8 +20,7 @@ def _params_table(command: typer.core.TyperCommand, ctx: typer.Context) -> list[
             continue
         names, meaning = record
         kind = "argument" if isinstance(param, typer.core.TyperArgument) else "option"
-        names = " ".join(names.split()).replace("|", "\\|")
-        rows.append(f"| `{names}` | {kind} | {_cell(meaning)} |")
+        rows.append(f"| {table_cell(f'`{names}`')} | {kind} | {table_cell(meaning)} |")
     if not rows:
         return []
     return ["| name | kind | meaning |", "| --- | --- | --- |", *rows, ""]

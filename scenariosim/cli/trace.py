@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from scenariosim.errors import ConfigError
-from scenariosim.outputs.dataset import atomic_write_text
+from scenariosim.files import atomic_write_text
 from scenariosim.outputs.trace_story import TaskStory, read_stories, select_stories
 from scenariosim.outputs.trace_summary import TraceSummary, summarise
 from scenariosim.outputs.trace_view import render_trace_page

@@ -17,8 +17,8 @@ from scenariosim.evaluation.grounding import GroundingFigures, grounding_figures
 from scenariosim.evaluation.labels import LabelFigures, label_figures
 from scenariosim.evaluation.personas import PersonaFigures, persona_figures
 from scenariosim.evaluation.text import TextFigures, text_figures
+from scenariosim.files import atomic_write_text
 from scenariosim.outputs.critiques import critique_records
-from scenariosim.outputs.dataset import atomic_write_text
 from scenariosim.outputs.records import ImageRecord
 from scenariosim.outputs.review import REVIEW_FILE, read_review
 from scenariosim.outputs.run_folder import RunFolder

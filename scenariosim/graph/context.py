@@ -8,7 +8,7 @@ from langchain_core.embeddings import Embeddings
 from scenariosim.agents.calls import AgentModel
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.feed import Feed
-from scenariosim.outputs.jsonl import JsonlWriter
+from scenariosim.jsonl import JsonlWriter
 from scenariosim.outputs.records import ReferenceUse
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario

@@ -12,7 +12,6 @@ id, meaning the checkpoint where that phase is about to start.
 """
 
 import datetime as dt
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -25,11 +24,12 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from pydantic import BaseModel
 
 from scenariosim.errors import ConfigError
+from scenariosim.files import atomic_write_text
 from scenariosim.graph.build import build_graph
 from scenariosim.graph.plan import STAGES, task_position
 from scenariosim.graph.run import RESOLVED_FILE, RunResult, read_resolved, resume_run
-from scenariosim.outputs.dataset import atomic_write_text, yaml_text
-from scenariosim.outputs.jsonl import read_jsonl
+from scenariosim.jsonl import jsonl_text, read_jsonl
+from scenariosim.outputs.dataset import yaml_text
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.overrides import apply_overrides
 from scenariosim.settings import Settings, load_settings
@@ -206,16 +206,12 @@ def _copy_streams(
     for name in STREAMS:
         rows, _ = read_jsonl(source / name)
         kept = [r for r in rows if finished(str(r.get("id")))]
-        atomic_write_text(target / name, "".join(_line(r) for r in kept))
+        atomic_write_text(target / name, jsonl_text(kept))
     rows, _ = read_jsonl(source / "traces.jsonl")
     kept = [
         r for r in rows if (finished(r["task_id"]) if "task_id" in r else r.get("ts", 0) <= fork_ts)
     ]
-    atomic_write_text(target / "traces.jsonl", "".join(_line(r) for r in kept))
-
-
-def _line(row: dict[str, Any]) -> str:
-    return json.dumps(row, ensure_ascii=False) + "\n"
+    atomic_write_text(target / "traces.jsonl", jsonl_text(kept))
 
 
 def prepare_fork(

@@ -18,17 +18,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from scenariosim.agents.calls import AgentModel
 from scenariosim.errors import ConfigError, ScenarioSimError
+from scenariosim.files import atomic_write_text
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.feed import Feed
 from scenariosim.graph.state import initial_state
 from scenariosim.graph.world import World, open_world
+from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.models import ChatOptions, make_chat_model, make_image_backend
 from scenariosim.models.cache import SqliteCallCache
 from scenariosim.models.registry import check_spec, default_max_tokens
-from scenariosim.outputs.dataset import atomic_write_text, yaml_text
+from scenariosim.outputs.dataset import yaml_text
 from scenariosim.outputs.finalize import finalize_run, image_spec
-from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Scenario
 from scenariosim.settings import Settings, load_settings

@@ -24,7 +24,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from scenariosim.errors import ConfigError
-from scenariosim.outputs.dataset import atomic_write_text
+from scenariosim.files import atomic_write_text
+from scenariosim.markdown import table
 from scenariosim.overrides import apply_overrides, parse_assignment, parse_value
 from scenariosim.scenario import Scenario
 from scenariosim.settings import Settings
@@ -229,8 +230,7 @@ def write_comparison(folder: Path, rows: list[dict[str, Any]], grid: dict[str, l
             return "n/a"
         return f"{value:.3f}" if isinstance(value, float) else str(value)
 
-    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
-    lines += ["| " + " | ".join(cell(r[c]) for c in columns) + " |" for r in rows]
+    lines = table(columns, ([cell(r[c]) for c in columns] for r in rows))
     atomic_write_text(folder / "comparison.md", "\n".join(lines) + "\n")
     atomic_write_text(
         folder / "sweep.json",

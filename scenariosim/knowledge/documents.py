@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scenariosim.errors import InputFileError
+from scenariosim.jsonl import numbered_lines
 from scenariosim.knowledge.html_text import extract_html
 
 Scalar = str | int | float | bool
@@ -221,7 +222,7 @@ def _first_heading_or_line(body: str) -> str:
     return ""
 
 
-def read_markdown(
+def markdown_documents(
     path: Path, source: str, options: ReadOptions
 ) -> tuple[list[Document], list[str]]:
     """Markdown or plain text; front matter optional; title falls back to the first line."""
@@ -235,7 +236,9 @@ def read_markdown(
     return [build_document(meta, body, source, default_id(source))], []
 
 
-def read_html(path: Path, source: str, options: ReadOptions) -> tuple[list[Document], list[str]]:
+def html_documents(
+    path: Path, source: str, options: ReadOptions
+) -> tuple[list[Document], list[str]]:
     """The page's main text (article/main if marked), without scripts, styles or navigation."""
     page = extract_html(_decode(path))
     if not page.text.strip():
@@ -272,15 +275,13 @@ def _row_document(
         raise _BadFile(f"{where}: {e}") from None
 
 
-def read_jsonl(path: Path, source: str, options: ReadOptions) -> tuple[list[Document], list[str]]:
+def jsonl_documents(
+    path: Path, source: str, options: ReadOptions
+) -> tuple[list[Document], list[str]]:
     """One JSON object per line; its text under `options.text_field`, other keys metadata."""
     docs: list[Document] = []
     problems: list[str] = []
-    # Only "\n" ends a JSON line: JSON strings may hold U+2028 and friends unescaped, which
-    # str.splitlines() would cut a record at.
-    for number, line in enumerate(_decode(path).split("\n"), start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(_decode(path)):
         try:
             row = json.loads(line)
         except json.JSONDecodeError as e:
@@ -300,7 +301,9 @@ def read_jsonl(path: Path, source: str, options: ReadOptions) -> tuple[list[Docu
     return docs, problems
 
 
-def read_csv(path: Path, source: str, options: ReadOptions) -> tuple[list[Document], list[str]]:
+def csv_documents(
+    path: Path, source: str, options: ReadOptions
+) -> tuple[list[Document], list[str]]:
     """A table with a header row; the text column is `options.text_field`."""
     csv.field_size_limit(2**31 - 1)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
@@ -326,7 +329,9 @@ def read_csv(path: Path, source: str, options: ReadOptions) -> tuple[list[Docume
     return docs, problems
 
 
-def read_pdf(path: Path, source: str, options: ReadOptions) -> tuple[list[Document], list[str]]:
+def pdf_documents(
+    path: Path, source: str, options: ReadOptions
+) -> tuple[list[Document], list[str]]:
     """Text of every page (pypdf); scanned PDFs without a text layer are reported."""
     try:
         from pypdf import PdfReader
@@ -356,12 +361,12 @@ def read_pdf(path: Path, source: str, options: ReadOptions) -> tuple[list[Docume
 
 
 READERS: dict[str, Reader] = {
-    "markdown": read_markdown,
-    "text": read_markdown,
-    "html": read_html,
-    "jsonl": read_jsonl,
-    "csv": read_csv,
-    "pdf": read_pdf,
+    "markdown": markdown_documents,
+    "text": markdown_documents,
+    "html": html_documents,
+    "jsonl": jsonl_documents,
+    "csv": csv_documents,
+    "pdf": pdf_documents,
 }
 
 

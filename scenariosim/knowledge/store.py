@@ -11,7 +11,6 @@ offline MiniLM by default), never from Chroma's downloading default.
 
 import datetime as dt
 import hashlib
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from scenariosim.knowledge.retrieve import (
 from scenariosim.knowledge.stats import CorpusStats, corpus_stats
 from scenariosim.models.embeddings_local import ChromaEmbeddingAdapter
 from scenariosim.settings import Settings
+from scenariosim.slugs import ascii_slug
 
 __all__ = [
     "SHIPPED_CORPUS",
@@ -92,10 +92,6 @@ class _StoredDoc:
     chunk_ids: list[str] = field(default_factory=list)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "corpus"
-
-
 def corpus_name_for(corpus: Path | str) -> str:
     """A stable, readable name for a corpus: `atropia` for the shipped one, otherwise the
     folder's name plus a short hash of its absolute path (two `articles/` folders differ)."""
@@ -103,21 +99,27 @@ def corpus_name_for(corpus: Path | str) -> str:
     path = Path(text)
     looks_like_path = "/" in text or "\\" in text or path.exists()
     if not looks_like_path:
-        return _slug(text)[:40]
+        return ascii_slug(text, "corpus")[:40]
     resolved = path.resolve()
     if resolved == SHIPPED_CORPUS.resolve():
         return SHIPPED_NAME
     digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:6]
-    return f"{_slug(resolved.stem or resolved.name)[:30]}-{digest}"
+    return f"{ascii_slug(resolved.stem or resolved.name, 'corpus')[:30]}-{digest}"
 
 
-def collection_name(corpus_name: str, model_name: str, chunking: ChunkSettings) -> str:
-    """`<corpus>--<model>--<chunking>`, within Chroma's 3-63 character limit."""
-    name = f"{_slug(corpus_name)}--{_slug(model_name)}--{chunking.key}"
+def chroma_name(*parts: str) -> str:
+    """A Chroma collection name: the parts as ASCII slugs joined by `--`, within Chroma's
+    3-63 character limit (a longer name is cut and given a hash of the whole)."""
+    name = "--".join(ascii_slug(part, "x") for part in parts)
     if len(name) <= 63:
         return name
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
     return f"{name[:54].rstrip('-')}-{digest}"
+
+
+def collection_name(corpus_name: str, model_name: str, chunking: ChunkSettings) -> str:
+    """`<corpus>--<model>--<chunking>`."""
+    return chroma_name(corpus_name, model_name, chunking.key)
 
 
 def connect(location: Path | str) -> Any:

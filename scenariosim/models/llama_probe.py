@@ -20,7 +20,6 @@ import hashlib
 import importlib.machinery
 import importlib.metadata
 import json
-import os
 import platform
 import re
 import signal
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scenariosim.errors import ModelError
+from scenariosim.files import atomic_write_text
 
 REBUILD_COMMAND = "make rebuild-llama"
 CACHE_FILE = "llama-probe.json"
@@ -264,9 +264,7 @@ def _write(path: Path, verdicts: dict[str, dict], verdict: Verdict) -> None:
     }
     kept = dict(list(verdicts.items())[-_KEPT_VERDICTS:])
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(kept, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(kept, indent=1) + "\n")
 
 
 def _child_command(site: Path, model_path: str | Path) -> list[str]:

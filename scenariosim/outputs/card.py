@@ -11,7 +11,9 @@ and the known limitations.
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from scenariosim.outputs.dataset import TABLE_ORDER, DatasetSummary, atomic_write_text, yaml_text
+from scenariosim.files import atomic_write_text
+from scenariosim.markdown import table_cell
+from scenariosim.outputs.dataset import TABLE_ORDER, DatasetSummary, yaml_text
 from scenariosim.outputs.run_folder import RunFolder
 from scenariosim.outputs.splits import SPLITS, UNSPLIT
 from scenariosim.outputs.tables import SCHEMAS
@@ -50,10 +52,6 @@ def _size_category(n: int) -> str:
         if n < limit:
             return name
     return "100K<n<1M"
-
-
-def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
 
 
 def header(run: RunFolder, summary: DatasetSummary) -> dict[str, Any]:
@@ -146,7 +144,7 @@ def render_card(
         "",
         "## Summary",
         "",
-        _cell(scenario.get("description", "")) or "(no scenario description)",
+        table_cell(scenario.get("description", "")) or "(no scenario description)",
         "",
         f"Posts: {summary.rows('posts')}, comments: {summary.rows('comments')}, image prompts: "
         f"{summary.rows('image_prompts')}, images: {summary.rows('images')}, personas: "
@@ -167,7 +165,7 @@ def render_card(
         "## Scenario and seeds",
         "",
         f"- run id: `{run.run_id}`, created {run.resolved.get('created', 'unknown')}",
-        f"- scenario: {_cell(scenario.get('name', 'unknown'))}, seed {scenario.get('seed', 'unknown')}",
+        f"- scenario: {table_cell(scenario.get('name', 'unknown'))}, seed {scenario.get('seed', 'unknown')}",
         f"- personas: {scenario.get('personas', {}).get('n', '?')} from "
         f"`{scenario.get('personas', {}).get('census') or 'the shipped census stand-in'}`, "
         f"filter `{scenario.get('personas', {}).get('where') or 'none'}`",
@@ -175,7 +173,7 @@ def render_card(
         "| phase | date | title | posts / comments / images asked |",
         "| --- | --- | --- | --- |",
         *[
-            f"| {_cell(p.get('id'))} | {p.get('date')} | {_cell(p.get('title'))} | "
+            f"| {table_cell(p.get('id'))} | {p.get('date')} | {table_cell(p.get('title'))} | "
             f"{p.get('posts')} / {p.get('comments')} / {p.get('images')} |"
             for p in scenario.get("phases", [])
         ],
@@ -205,7 +203,7 @@ def render_card(
         body += [f"### {table}", "", f"{TABLE_SUMMARY[table]} Rows: {shown}.", ""]
         if table in SCHEMAS:
             body += ["| field | type | meaning |", "| --- | --- | --- |"]
-            body += [f"| {n} | {k} | {_cell(d)} |" for n, k, d in SCHEMAS[table]]
+            body += [f"| {n} | {k} | {table_cell(d)} |" for n, k, d in SCHEMAS[table]]
             if table == "images":
                 body.append("| image | image | The PNG (only in `data/images/*.parquet`). |")
             body.append("")
@@ -264,7 +262,7 @@ def render_card(
     ]
     if run.missing or summary.notes:
         body += ["## What is missing or approximate", ""]
-        body += [f"- {_cell(m)}" for m in [*run.missing, *summary.notes]]
+        body += [f"- {table_cell(m)}" for m in [*run.missing, *summary.notes]]
         body.append("")
     body += [
         "## License and citation",
@@ -278,7 +276,7 @@ def render_card(
 
 
 def _rows(summary: DatasetSummary, table: str) -> list[dict[str, Any]]:
-    from scenariosim.outputs.jsonl import read_jsonl
+    from scenariosim.jsonl import read_jsonl
 
     rows, _ = read_jsonl(summary.path / f"{table}.jsonl")
     return rows

@@ -15,7 +15,6 @@ renamed, so a crash never leaves a half-written table.
 """
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from scenariosim.files import atomic_write_text, replacing
+from scenariosim.jsonl import jsonl_text
 from scenariosim.outputs.context import context_chunks
 from scenariosim.outputs.critiques import critique_records
 from scenariosim.outputs.naming import safe_name
@@ -48,12 +49,6 @@ class DatasetSummary:
         return sum(self.counts.get(table, {}).values())
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def yaml_text(data: Any) -> str:
     """YAML with non-ASCII text readable, unless PyYAML would not read it back the same.
 
@@ -68,9 +63,8 @@ def yaml_text(data: Any) -> str:
 
 def _write_parquet(path: Path, table: pa.Table) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def load_records(run_dir: Path) -> dict[str, list[dict[str, Any]]]:
@@ -127,8 +121,7 @@ def _image_column(dataset_dir: Path, rows: list[dict[str, Any]]) -> list[dict[st
 
 
 def _write_table(out: Path, name: str, rows: list[dict[str, Any]]) -> dict[str, int]:
-    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
-    atomic_write_text(out / f"{name}.jsonl", lines)
+    atomic_write_text(out / f"{name}.jsonl", jsonl_text(rows))
     if name == "personas":
         full = pa.Table.from_pylist(rows) if rows else pa.table({"id": pa.array([], pa.string())})
     else:

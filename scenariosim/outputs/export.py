@@ -7,13 +7,12 @@ files stay behind; symlinks are not followed. Zip entries have fixed timestamps,
 same run folder gives the same archive. Nothing is overwritten without `force`.
 """
 
-import os
 import shutil
 import zipfile
 from pathlib import Path
 
 from scenariosim.errors import ConfigError
-from scenariosim.outputs.dataset import atomic_write_text
+from scenariosim.files import atomic_write_text, replacing
 from scenariosim.outputs.naming import inside, safe_name
 from scenariosim.outputs.run_folder import RunFolder
 
@@ -65,8 +64,10 @@ def _refuse_existing(target: Path, force: bool) -> None:
 def export_zip(run: RunFolder, target: Path, force: bool = False) -> Path:
     _refuse_existing(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with (
+        replacing(target) as tmp,
+        zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
         for file, name in bundle_files(run):
             info = zipfile.ZipInfo(name, FIXED_TIME)
             info.compress_type = (
@@ -78,7 +79,6 @@ def export_zip(run: RunFolder, target: Path, force: bool = False) -> Path:
         if note:
             info = zipfile.ZipInfo(f"{safe_name(run.run_id)}/MISSING.txt", FIXED_TIME)
             archive.writestr(info, note)
-    os.replace(tmp, target)
     return target
 
 

@@ -14,12 +14,12 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from scenariosim.evaluation.evaluate import Evaluation, evaluate_run, write_evaluation
+from scenariosim.jsonl import JsonlWriter
 from scenariosim.models import make_image_backend
 from scenariosim.models.images import ImageBackend
 from scenariosim.outputs.card import write_card
 from scenariosim.outputs.dataset import DATASET_DIR, build_dataset
 from scenariosim.outputs.images import render_images
-from scenariosim.outputs.jsonl import JsonlWriter
 from scenariosim.outputs.report import SPOTCHECK_THREADS, write_report
 from scenariosim.outputs.run_folder import open_run
 from scenariosim.outputs.splits import SplitBy

@@ -11,13 +11,13 @@ nothing.
 import hashlib
 import io
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, PngImagePlugin
 
 from scenariosim.errors import ModelError
+from scenariosim.files import atomic_write_bytes
 from scenariosim.labels import IMAGE_ATTRIBUTES
 from scenariosim.models.images import ImageBackend, ImageRequest, ReferenceHint
 from scenariosim.outputs.naming import safe_name
@@ -83,12 +83,6 @@ def _png_bytes(image: Image.Image, chunks: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", pnginfo=info, optimize=False)
     return buffer.getvalue()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _record(
@@ -168,7 +162,7 @@ def render_images(
         if generated.layout is not None:
             meta["layout"] = generated.layout
         png = _png_bytes(generated.image, meta)
-        _write_atomic(path, png)
+        atomic_write_bytes(path, png)
         done.append(_record(record, request, file_name, meta, png))
     return done, problems
 

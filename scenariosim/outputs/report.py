@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from scenariosim.evaluation.evaluate import Evaluation
+from scenariosim.files import atomic_write_text
 from scenariosim.outputs.context import context_chunks
 from scenariosim.outputs.critiques import critique_records
-from scenariosim.outputs.dataset import atomic_write_text
 from scenariosim.outputs.naming import safe_name
 from scenariosim.outputs.records import ContextChunkRecord, CritiqueRecord, ImageRecord
 from scenariosim.outputs.run_folder import RunFolder

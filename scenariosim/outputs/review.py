@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scenariosim.errors import ConfigError, InputFileError
-from scenariosim.outputs.dataset import atomic_write_text
+from scenariosim.files import atomic_write_text
 from scenariosim.outputs.run_folder import RunFolder
 
 REVIEW_FILE = "review.csv"

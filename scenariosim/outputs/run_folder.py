@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from scenariosim.errors import ConfigError, InputFileError
-from scenariosim.outputs.jsonl import read_jsonl
+from scenariosim.jsonl import read_jsonl
 
 RESOLVED_FILE = "scenario.resolved.yaml"
 RECORDS_FILE = "records.jsonl"

@@ -17,7 +17,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from scenariosim.outputs.dataset import atomic_write_text
+from scenariosim.files import atomic_write_text
 from scenariosim.outputs.trace_story import TaskStory, read_stories
 from scenariosim.outputs.traces import read_traces
 

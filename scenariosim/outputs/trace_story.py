@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from scenariosim.errors import ConfigError
-from scenariosim.outputs.jsonl import read_jsonl
+from scenariosim.jsonl import read_jsonl
 from scenariosim.outputs.traces import read_traces
 
 

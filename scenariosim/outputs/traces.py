@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scenariosim.outputs.jsonl import JsonlWriter, read_jsonl
+from scenariosim.jsonl import JsonlWriter, read_jsonl
 
 
 class TraceWriter:

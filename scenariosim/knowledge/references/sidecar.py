@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from scenariosim.errors import InputFileError
+from scenariosim.jsonl import numbered_lines
 from scenariosim.knowledge.references.catalogue import Problem, SidecarRow
 
 SIDECAR_NAMES = ("references.csv", "references.jsonl", "references.json")
@@ -85,10 +86,7 @@ def _json_rows(path: Path, text: str) -> list[tuple[int, Any]]:
 
 def _jsonl_rows(path: Path, text: str) -> list[tuple[int, Any]]:
     rows = []
-    # JSONL lines end at \n only: splitlines() would also split at U+2028 inside a string.
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(text):
         try:
             rows.append((number, json.loads(line)))
         except json.JSONDecodeError as e:

@@ -11,8 +11,6 @@ Embeddings always come from the project's models layer (the offline MiniLM by de
 """
 
 import hashlib
-import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,8 +18,9 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from scenariosim.errors import ConfigError, InputFileError
+from scenariosim.files import atomic_write_bytes, atomic_write_text
 from scenariosim.knowledge.references.catalogue import Reference, search_text
-from scenariosim.knowledge.store import connect
+from scenariosim.knowledge.store import chroma_name, connect
 from scenariosim.models.embeddings_local import ChromaEmbeddingAdapter
 from scenariosim.settings import Settings
 
@@ -31,14 +30,6 @@ THUMBNAILS_DIR = "thumbnails"
 
 def default_root(settings: Settings) -> Path:
     return settings.cache_dir / "references"
-
-
-def _collection_name(model_name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", model_name.lower()).strip("-") or "model"
-    name = f"references--{slug}"
-    return (
-        name if len(name) <= 63 else f"{name[:54]}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
-    )
 
 
 class ReferenceLibrary:
@@ -52,7 +43,7 @@ class ReferenceLibrary:
         self.model_name = model_name
         self.embedding_function = ChromaEmbeddingAdapter(embeddings, model_name)
         self.collection = connect(root / "chroma").get_or_create_collection(
-            _collection_name(model_name),
+            chroma_name("references", model_name),
             embedding_function=self.embedding_function,
             configuration={"hnsw": {"space": "cosine"}},
             metadata={"embedding_model": model_name},
@@ -91,9 +82,7 @@ class ReferenceLibrary:
 
     def _write(self) -> None:
         text = "".join(r.model_dump_json() + "\n" for r in self._refs.values())
-        tmp = self.catalogue_path.with_name(f".{CATALOGUE_FILE}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, self.catalogue_path)
+        atomic_write_text(self.catalogue_path, text)
 
     def references(self) -> list[Reference]:
         """Every reference, in the order they were added."""
@@ -138,10 +127,7 @@ class ReferenceLibrary:
         self.thumbnails_dir.mkdir(exist_ok=True)
         for ref, thumbnail in new:
             if thumbnail is not None and ref.thumbnail:
-                path = self.thumbnails_dir / ref.thumbnail
-                tmp = path.with_name(f".{path.name}.tmp")
-                tmp.write_bytes(thumbnail)
-                os.replace(tmp, path)
+                atomic_write_bytes(self.thumbnails_dir / ref.thumbnail, thumbnail)
             self._refs[ref.id] = ref
         self._write()
         self._index([r for r, _ in new])
