@@ -1,6 +1,7 @@
 """report.html: self-contained, escapes every generated and corpus text, and renders in
 headless Chromium with no console errors."""
 
+import html
 import os
 import re
 import shutil
@@ -37,6 +38,17 @@ def chromium() -> str:
     return found
 
 
+# The hostile script as autoescaped HTML text (Jinja2 writes a double quote as &#34;).
+ESCAPED_SCRIPT = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+
+
+def content_security_policy(page: str) -> str:
+    """The policy of the page's Content-Security-Policy meta tag, unescaped."""
+    found = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)
+    assert found, "the page has no Content-Security-Policy"
+    return html.unescape(found.group(1))
+
+
 def run_chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
@@ -58,13 +70,13 @@ def test_markup_in_records_and_corpus_is_shown_as_text(tmp_path: Path) -> None:
     page = result.report_path.read_text(encoding="utf-8")
     assert "<script" not in page.lower()
     assert "<img src=x" not in page  # the attack only ever appears escaped, as text
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert ESCAPED_SCRIPT in page
     assert page.count("&lt;img src=x onerror=alert(1)&gt;") >= 4  # post, comment, scene, chunk
 
 
 def test_report_loads_no_remote_resources(tmp_path: Path) -> None:
     page = finalize_small(tmp_path / "run").report_path.read_text(encoding="utf-8")
-    assert "default-src 'none'; img-src data:" in page
+    assert "default-src 'none'; img-src data:" in content_security_policy(page)
     sources = re.findall(r'(?:src|href)="([^"]*)"', page)
     assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
 

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from runfolder import HOSTILE
-from test_outputs_report import run_chromium
+from test_outputs_report import ESCAPED_SCRIPT, content_security_policy, run_chromium
 from trace_fixtures import traced_run
 from typer.testing import CliRunner
 
@@ -24,14 +24,12 @@ def test_markup_in_chunks_and_model_output_is_escaped(tmp_path: Path) -> None:
     page = _page(tmp_path).read_text(encoding="utf-8")
     assert "<script" not in page.lower() and "<img src=x" not in page
     assert HOSTILE not in page
-    assert (
-        page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") >= 24
-    )  # 12 chunks, 12 drafts
+    assert page.count(ESCAPED_SCRIPT) >= 24  # 12 chunks, 12 drafts
 
 
 def test_page_loads_nothing_from_outside(tmp_path: Path) -> None:
     page = _page(tmp_path).read_text(encoding="utf-8")
-    assert "default-src 'none'" in page
+    assert "default-src 'none'" in content_security_policy(page)
     assert re.findall(r'(?:src|href)="([^"]*)"', page) == []
 
 

@@ -1,10 +1,10 @@
 """`report.html`: the evaluation figures and a spot-check sheet on one self-contained page.
 
-Plots are matplotlib PNGs and pictures are PNGs, all embedded as `data:` URLs; the page has
-no script and a Content-Security-Policy that forbids loading anything (`default-src 'none';
-img-src data:`), so it opens offline and a stray URL in generated text cannot fetch. All
-generated and corpus text goes through `html.escape`: markup in a post or an article shows
-as text.
+Rendered from `templates/report.html` and `templates/spotcheck.html` (see `pages.py`: Jinja2
+with autoescape on, so markup in a post, an article or a persona shows as text). This module
+gathers the figures and the sample; the templates lay them out. Plots are matplotlib PNGs
+and pictures are PNGs, all embedded as `data:` URLs; the page has no script and a
+Content-Security-Policy that forbids loading anything else, so it opens offline.
 
 The spot-check sheet is a seeded sample of threads: the post with its author's persona
 card, its picture and labels next to the visual references that shaped it, its comments,
@@ -13,8 +13,6 @@ thumbnail is embedded only when it is synthetic or the user allowed it as an ima
 the others show as caption, labels, palette and license.
 """
 
-import base64
-import html
 import io
 import random
 import re
@@ -26,57 +24,13 @@ from scenariosim.files import atomic_write_text
 from scenariosim.outputs.context import context_chunks
 from scenariosim.outputs.critiques import critique_records
 from scenariosim.outputs.naming import safe_name
+from scenariosim.outputs.pages import data_url, fmt, render
 from scenariosim.outputs.records import ContextChunkRecord, CritiqueRecord, ImageRecord
 from scenariosim.outputs.run_folder import RunFolder
 
 REPORT_FILE = "report.html"
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 SPOTCHECK_THREADS = 12
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-STYLE = """
-body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em 2em;color:#222;background:#fff}
-h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}.num{text-align:right;font-variant-numeric:tabular-nums}
-.note{background:#fff6d6;border:1px solid #e6c65c;padding:.6em 1em}
-.synthetic{background:#e8f1ff;border:1px solid #8fb3e8;padding:.6em 1em}
-.thread{border:1px solid #bbb;border-radius:6px;padding:.8em 1em;margin:1.2em 0}
-.persona{background:#f7f7f7;padding:.4em .8em;font-size:.9em}
-.post{font-size:1.05em;margin:.5em 0}.comment{margin:.4em 0 .4em 1.5em;border-left:3px solid #ccc;padding-left:.8em}
-.critic{font-size:.85em;color:#555}.chunk{font-size:.85em;color:#333;background:#fafafa;border:1px dashed #ccc;padding:.3em .6em;margin:.3em 0}
-.pic img{max-width:480px;border:1px solid #999}.figs img{max-width:100%}
-.shaped{display:flex;gap:1em;align-items:flex-start}.refs{font-size:.85em;max-width:420px}
-.ref{border:1px dashed #bbb;padding:.3em .5em;margin:0 0 .4em 0}.ref img{max-width:160px;display:block}
-.swatch{display:inline-block;width:1.1em;height:1.1em;border:1px solid #888;vertical-align:middle}
-"""
-
-
-def e(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _fmt(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def table(headers: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th>{e(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{e(_fmt(c))}</td>'
-            if isinstance(c, int | float)
-            else f"<td>{e(_fmt(c))}</td>"
-            for c in row
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def _png(fig: Any) -> str:
@@ -85,8 +39,7 @@ def _png(fig: Any) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode()
-    return f'<img alt="plot" src="data:image/png;base64,{data}">'
+    return data_url(buffer.getvalue(), "image/png")
 
 
 def _legend(ax: Any, **options: Any) -> None:
@@ -94,13 +47,14 @@ def _legend(ax: Any, **options: Any) -> None:
         ax.legend(**options)
 
 
-def _plots(evaluation: Evaluation) -> dict[str, str]:
+def _plots(evaluation: Evaluation) -> dict[str, str | None]:
+    """The figures as PNG `data:` URLs; `stance` is None when no phase has stances."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plots: dict[str, str] = {}
+    plots: dict[str, str | None] = {"stance": None}
     fig, ax = plt.subplots(figsize=(6, 3))
     for name in ("posts", "comments"):
         lengths = evaluation.text[name].word_lengths
@@ -183,12 +137,14 @@ GROUP_HEAD = [
 ]
 
 
-def _figures_html(evaluation: Evaluation) -> str:
-    plots = _plots(evaluation)
-    parts = ["<h2>Text</h2>"]
-    rows = []
-    for name, t in evaluation.text.items():
-        rows.append(
+def _figures(evaluation: Evaluation) -> dict[str, Any]:
+    """The rows of every table of figures (values only: the template formats and escapes)."""
+    g = evaluation.grounding
+    p = evaluation.personas
+    lab = evaluation.labels
+    r = evaluation.review
+    return {
+        "text": [
             [
                 name,
                 t.count,
@@ -202,254 +158,139 @@ def _figures_html(evaluation: Evaluation) -> str:
                 t.near_duplicate_rate,
                 t.exact_duplicate_rate,
             ]
-        )
-    parts.append(
-        table(
+            for name, t in evaluation.text.items()
+        ],
+        "grounding": [
+            ["artifacts attempted", g.artifacts],
+            ["accepted / rejected / failed", f"{g.accepted} / {g.rejected} / {g.failed}"],
+            ["acceptance rate", g.acceptance_rate],
+            ["revision rate (accepted after revising)", g.revision_rate],
+            ["mean revisions of accepted", g.mean_revisions],
+            ["mean critic score of accepted", g.mean_accepted_score],
             [
-                "",
-                "texts",
-                "mean words",
-                "median words",
-                "distinct-1",
-                "distinct-2",
-                "Self-BLEU",
-                "mean cos. distance",
-                "Vendi",
-                "near-dup.",
-                "exact dup.",
+                "drafts with unsupported names: first drafts / accepted",
+                f"{fmt(g.unsupported_entities_before)} / {fmt(g.unsupported_entities_after)}",
             ],
-            rows,
-        )
-    )
-    parts.append(f'<div class="figs">{plots["lengths"]}</div>')
-    g = evaluation.grounding
-    parts.append("<h2>Grounding and the critic</h2>")
-    parts.append(
-        table(
-            ["figure", "value"],
             [
-                ["artifacts attempted", g.artifacts],
-                ["accepted / rejected / failed", f"{g.accepted} / {g.rejected} / {g.failed}"],
-                ["acceptance rate", g.acceptance_rate],
-                ["revision rate (accepted after revising)", g.revision_rate],
-                ["mean revisions of accepted", g.mean_revisions],
-                ["mean critic score of accepted", g.mean_accepted_score],
-                [
-                    "drafts with unsupported names: first drafts / accepted",
-                    f"{_fmt(g.unsupported_entities_before)} / {_fmt(g.unsupported_entities_after)}",
-                ],
-                [
-                    "drafts with unsupported numbers: first drafts / accepted",
-                    f"{_fmt(g.unsupported_numbers_before)} / {_fmt(g.unsupported_numbers_after)}",
-                ],
-                [
-                    "drafts with real-world names: first drafts / accepted",
-                    f"{_fmt(g.real_world_names_before)} / {_fmt(g.real_world_names_after)}",
-                ],
-                ["mean weakest-sentence support of accepted", g.mean_min_sentence_support_accepted],
-                *[[f"rubric mean: {k}", v] for k, v in g.rubric_means.items()],
+                "drafts with unsupported numbers: first drafts / accepted",
+                f"{fmt(g.unsupported_numbers_before)} / {fmt(g.unsupported_numbers_after)}",
             ],
-        )
-    )
-    parts.append(f'<div class="figs">{plots["scores"]}</div>')
-    parts.append("<h3>Per phase</h3>" + table(GROUP_HEAD, _group_rows(g.per_phase)))
-    parts.append("<h3>Per kind</h3>" + table(GROUP_HEAD, _group_rows(g.per_kind)))
-    parts.append(
-        "<h3>Per outlet (artifacts whose context held the outlet)</h3>"
-        + table(GROUP_HEAD, _group_rows(g.per_outlet))
-    )
-    p = evaluation.personas
-    parts.append("<h2>Personas</h2>")
-    parts.append(
-        f"<p>{p.personas} personas from {p.households} households. Source: {e(p.source)}.</p>"
-    )
-    parts += [f'<p class="note">{e(n)}</p>' for n in p.notes]
-    if p.strata:
-        parts.append("<h3>Strata and the design weights used</h3>")
-        parts.append(
-            table(
-                ["stratum", "selection", "personas", "persona share", "census share", "weight"],
-                [
-                    [s.name, s.where, s.personas, s.persona_share, s.census_share, s.design_weight]
-                    for s in p.strata
-                ],
+            [
+                "drafts with real-world names: first drafts / accepted",
+                f"{fmt(g.real_world_names_before)} / {fmt(g.real_world_names_after)}",
+            ],
+            ["mean weakest-sentence support of accepted", g.mean_min_sentence_support_accepted],
+            *[[f"rubric mean: {k}", v] for k, v in g.rubric_means.items()],
+        ],
+        "per_phase": _group_rows(g.per_phase),
+        "per_kind": _group_rows(g.per_kind),
+        "per_outlet": _group_rows(g.per_outlet),
+        "strata": [
+            [s.name, s.where, s.personas, s.persona_share, s.census_share, s.design_weight]
+            for s in p.strata
+        ],
+        "persona_rows": [
+            [row.variable, row.category, row.sample_share, row.census_share, row.tvd]
+            for row in p.rows
+        ],
+        "attributes": [
+            [
+                a.attribute,
+                a.rate,
+                a.reference_rate,
+                a.reference_difference,
+                a.ucla_rate,
+                a.difference,
+                a.prompt_agreement,
+                a.post_agreement,
+                a.label_without_mention,
+                a.mention_without_label,
+                a.drawn_matches_prompt,
+            ]
+            for a in lab.attributes
+        ],
+        "per_phase_labels": [
+            _per_phase_table(title, data)
+            for title, data in (
+                ("Stance per phase", lab.stance_by_phase),
+                ("Emotion per phase", lab.emotion_by_phase),
             )
-        )
-    parts.append(
-        table(
-            ["variable", "category", "sample share", "census share", "TVD"],
-            [[r.variable, r.category, r.sample_share, r.census_share, r.tvd] for r in p.rows],
-        )
-    )
-    lab = evaluation.labels
-    parts.append("<h2>Labels</h2>")
-    parts.append(
-        f"<p>{lab.images} images; rates from the {e(lab.source)}. Reference rates are over the "
-        f"{lab.references} distinct labelled visual references the image prompts were "
-        "grounded in.</p>"
-    )
-    parts.append(
-        table(
-            [
-                "attribute",
-                "rate",
-                "reference rate",
-                "run - references",
-                "UCLA rate",
-                "run - UCLA",
-                "agrees with prompt",
-                "agrees with post",
-                "label, no mention",
-                "mention, no label",
-                "drawn = asked",
-            ],
-            [
-                [
-                    r.attribute,
-                    r.rate,
-                    r.reference_rate,
-                    r.reference_difference,
-                    r.ucla_rate,
-                    r.difference,
-                    r.prompt_agreement,
-                    r.post_agreement,
-                    r.label_without_mention,
-                    r.mention_without_label,
-                    r.drawn_matches_prompt,
-                ]
-                for r in lab.attributes
-            ],
-        )
-    )
-    parts.append(
-        f"<p>Mean requested violence: {e(_fmt(lab.mean_violence))} (UCLA protest images: "
-        f"{lab.ucla_mean_violence}).</p>"
-    )
-    parts.append(f'<div class="figs">{plots["attributes"]}{plots.get("stance", "")}</div>')
-    for title, data in (
-        ("Stance per phase", lab.stance_by_phase),
-        ("Emotion per phase", lab.emotion_by_phase),
-    ):
-        labels = sorted({k for counts in data.values() for k in counts})
-        parts.append(f"<h3>{e(title)}</h3>")
-        parts.append(
-            table(
-                ["phase", *labels], [[ph, *[c.get(k, 0) for k in labels]] for ph, c in data.items()]
-            )
-        )
-    parts.append("<h2>Human review</h2>")
-    r = evaluation.review
-    if r is None or not r.labelled:
-        parts.append(
-            "<p>No reviewed rows yet: <code>scenariosim review RUN</code> writes "
-            "<code>review.csv</code>; mark rows good or bad and run <code>scenariosim eval RUN</code>.</p>"
-        )
-    else:
-        parts.append(
-            table(
-                ["figure", "value"],
-                [
-                    ["rows labelled", r.labelled],
-                    ["agreement", r.agreement],
-                    ["Cohen's kappa", r.cohen_kappa],
-                    ["critic precision (accepted and human-good)", r.critic_precision],
-                    ["bad caught (human-bad the critic rejected)", r.bad_caught],
-                    *[[k.replace("_", " "), v] for k, v in r.confusion.items()],
-                ],
-            )
-        )
-    return "\n".join(parts)
+        ],
+        "review": None
+        if r is None or not r.labelled
+        else [
+            ["rows labelled", r.labelled],
+            ["agreement", r.agreement],
+            ["Cohen's kappa", r.cohen_kappa],
+            ["critic precision (accepted and human-good)", r.critic_precision],
+            ["bad caught (human-bad the critic rejected)", r.bad_caught],
+            *[[k.replace("_", " "), v] for k, v in r.confusion.items()],
+        ],
+    }
 
 
-def _critic_line(critique: CritiqueRecord | None, score: float | None) -> str:
+def _per_phase_table(
+    title: str, data: dict[str, dict[str, int]]
+) -> tuple[str, list[str], list[list[Any]]]:
+    labels = sorted({k for counts in data.values() for k in counts})
+    rows = [[phase, *[counts.get(k, 0) for k in labels]] for phase, counts in data.items()]
+    return title, ["phase", *labels], rows
+
+
+def _critique_view(critique: CritiqueRecord | None) -> dict[str, Any] | None:
     if critique is None:
-        return f'<div class="critic">critic score {e(_fmt(score))}</div>'
-    rubric = ", ".join(f"{k} {v:g}" for k, v in critique.rubric.items())
-    reasons = "; ".join(critique.reasons) or "no reasons given"
-    return (
-        f'<div class="critic">critic score {e(_fmt(critique.score))}'
-        f"{' (rubric: ' + e(rubric) + ')' if rubric else ''}; verdict {e(critique.verdict)} "
-        f"at attempt {critique.attempt}; reasons: {e(reasons)}</div>"
-    )
+        return None
+    return {
+        "score": critique.score,
+        "rubric": ", ".join(f"{k} {v:g}" for k, v in critique.rubric.items()),
+        "verdict": critique.verdict,
+        "attempt": critique.attempt,
+        "reasons": "; ".join(critique.reasons) or "no reasons given",
+    }
 
 
-def _chunks_html(ids: list[str], chunks: dict[str, ContextChunkRecord]) -> str:
-    out = []
-    for cid in ids:
-        c = chunks.get(cid)
-        if c is None:
-            out.append(f'<div class="chunk">[{e(cid)}] (text not available)</div>')
-            continue
-        out.append(
-            f'<div class="chunk"><b>[{e(cid)}] {e(c.title)}</b>, {e(c.outlet)}, {e(c.date)}<br>{e(c.text)}</div>'
-        )
-    return f"<details><summary>context ({len(ids)} chunks)</summary>{''.join(out)}</details>"
-
-
-def _persona_html(persona: dict[str, Any] | None, persona_id: str) -> str:
-    if persona is None:
-        return f'<div class="persona">persona {e(persona_id)} (card not available)</div>'
-    return (
-        f'<div class="persona"><b>{e(persona.get("name"))}</b> ({e(persona_id)}; household '
-        f"{e(persona.get('hid'))}, person {e(persona.get('idno'))}): {e(persona.get('description'))}</div>"
-    )
-
-
-def _image_html(image: ImageRecord | None, dataset_dir: Path) -> str:
-    if image is None:
-        return ""
+def _image_view(image: ImageRecord, dataset_dir: Path) -> dict[str, Any]:
     path = dataset_dir / "images" / safe_name(image.id, ".png")
-    shown = ", ".join(k for k, v in image.labels.items() if v) or "none"
-    picture = (
-        f'<img alt="image {e(image.id)}" src="data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}">'
-        if path.exists()
-        else "(image file missing)"
-    )
-    return (
-        f'<div class="pic">{picture}<div class="critic">labels ({"exact" if image.labels_exact else "requested"}): '
-        f"{e(shown)}; violence {e(_fmt(image.violence))}; scene: {e(image.scene)}; sign: {e(image.sign_text)}</div></div>"
-    )
+    return {
+        "id": image.id,
+        "picture": data_url(path.read_bytes(), "image/png") if path.exists() else None,
+        "exact": image.labels_exact,
+        "labels": ", ".join(k for k, v in image.labels.items() if v) or "none",
+        "violence": image.violence,
+        "scene": image.scene,
+        "sign_text": image.sign_text,
+    }
 
 
-def _references_html(references: list[dict[str, Any]]) -> str:
-    """The visual references behind an image: thumbnail where it may be shown, caption,
-    labels, palette swatches, license."""
-    if not references:
-        return '<div class="refs critic">no visual references</div>'
-    items = []
-    for ref in references:
-        path = Path(ref.get("thumbnail_path") or "")
-        showable = ref.get("synthetic") or ref.get("allowed_as_input")
-        picture = ""
-        if showable and path.suffix.lower() in (".jpg", ".jpeg") and path.is_file():
-            data = base64.b64encode(path.read_bytes()).decode()
-            picture = f'<img alt="reference {e(ref["id"])}" src="data:image/jpeg;base64,{data}">'
-        swatches = "".join(
-            f'<span class="swatch" style="background:{e(c)}" title="{e(c)}"></span>'
-            for c in ref.get("palette", [])
-            if HEX.match(c)
-        )
-        labels = ", ".join(ref.get("labels", [])) if ref.get("labelled", True) else "unlabelled"
-        score = ref.get("score")
-        items.append(
-            f'<div class="ref">{picture}<b>{e(ref["id"])}</b>'
-            f"{'' if score is None else f' (similarity {score:.2f})'}: {e(ref.get('caption'))}"
-            f"<br>shows: {e(labels or 'none')} {swatches}<br>license: {e(ref.get('license') or 'n/a')}"
-            f"{'; synthetic' if ref.get('synthetic') else ''}</div>"
-        )
-    return '<div class="refs"><b>Shaped by</b>' + "".join(items) + "</div>"
+def _reference_view(ref: dict[str, Any]) -> dict[str, Any]:
+    """A visual reference behind an image: its thumbnail only where it may be shown (synthetic,
+    or allowed as an image input), caption, labels, palette swatches, license."""
+    path = Path(ref.get("thumbnail_path") or "")
+    showable = ref.get("synthetic") or ref.get("allowed_as_input")
+    picture = None
+    if showable and path.suffix.lower() in (".jpg", ".jpeg") and path.is_file():
+        picture = data_url(path.read_bytes(), "image/jpeg")
+    labels = ", ".join(ref.get("labels", [])) if ref.get("labelled", True) else "unlabelled"
+    return {
+        "id": ref["id"],
+        "picture": picture,
+        "score": ref.get("score"),
+        "caption": ref.get("caption"),
+        "labels": labels or "none",
+        "palette": [c for c in ref.get("palette", []) if HEX.match(c)],
+        "license": ref.get("license") or "n/a",
+        "synthetic": bool(ref.get("synthetic")),
+    }
 
 
-def spotcheck_html(
-    run: RunFolder,
-    images: list[ImageRecord],
-    chunks: dict[str, ContextChunkRecord],
-    n: int = SPOTCHECK_THREADS,
-    seed: int = 0,
-) -> str:
+def spotcheck_threads(
+    run: RunFolder, images: list[ImageRecord], n: int = SPOTCHECK_THREADS, seed: int = 0
+) -> list[dict[str, Any]]:
+    """A seeded sample of `n` threads: each post with its persona, critique, picture, the
+    references that shaped it and its comments, in phase order."""
     posts = run.records["posts"]
     if not posts:
-        return "<p>No posts to sample.</p>"
+        return []
     rng = random.Random(seed)
     chosen = rng.sample(posts, k=min(n, len(posts)))
     order = {p: i for i, p in enumerate(run.phase_ids)}
@@ -461,46 +302,46 @@ def spotcheck_html(
     comments: dict[str, list[dict[str, Any]]] = {}
     for c in run.records["comments"]:
         comments.setdefault(c["thread_root"], []).append(c)
-    out = []
+
+    def final_critique(record: dict[str, Any]) -> dict[str, Any] | None:
+        attempt = record["provenance"].get("revisions", 0)
+        return _critique_view(critiques.get((record["id"], attempt)))
+
+    threads = []
     for number, post in enumerate(chosen, start=1):
-        prov = post["provenance"]
-        crit = critiques.get((post["id"], prov.get("revisions", 0)))
-        parts = [
-            f'<div class="thread"><h3>Thread {number}: {e(post["id"])} '
-            f"({e(prov['phase_id'])}, {e(post['phase_date'])})</h3>",
-            _persona_html(personas.get(prov["persona_id"]), prov["persona_id"]),
-            f'<div class="post"><b>{e(post["author_name"])}</b>: {e(post["text"])} '
-            f"{e(' '.join(post.get('hashtags', [])))}</div>",
-            f'<div class="critic">stance {e(post["stance"])}, emotion {e(post["emotion"])}</div>',
-            _critic_line(crit, prov.get("critic_score")),
-            _chunks_html(prov.get("chunk_ids", []), chunks),
-        ]
         image = by_post_image.get(post["id"])
         prompt = prompts.get(post["id"])
-        refs = _references_html(prompt.get("references", [])) if prompt is not None else ""
-        if image is not None:
-            parts.append(
-                f'<div class="shaped">{_image_html(image, run.path / "dataset")}{refs}</div>'
-            )
-        elif prompt is not None:
-            parts.append(
-                f'<div class="shaped"><div class="critic">image prompt (not rendered): '
-                f"{e(prompt['scene'])}</div>{refs}</div>"
-            )
-        for c in sorted(comments.get(post["id"], []), key=lambda c: c["id"]):
-            cprov = c["provenance"]
-            ccrit = critiques.get((c["id"], cprov.get("revisions", 0)))
-            parts.append(
-                f'<div class="comment"><b>{e(c["author_name"])}</b> ({e(c["id"])}, reply to '
-                f"{e(c['reply_to'])}): {e(c['text'])}"
-                f'<div class="critic">stance {e(c["stance"])}, emotion {e(c["emotion"])}</div>'
-                f"{_persona_html(personas.get(cprov['persona_id']), cprov['persona_id'])}"
-                f"{_critic_line(ccrit, cprov.get('critic_score'))}"
-                f"{_chunks_html(cprov.get('chunk_ids', []), chunks)}</div>"
-            )
-        parts.append("</div>")
-        out.append("\n".join(parts))
-    return "\n".join(out)
+        threads.append(
+            {
+                "number": number,
+                "post": post,
+                "persona": personas.get(post["provenance"]["persona_id"]),
+                "critique": final_critique(post),
+                "image": None if image is None else _image_view(image, run.path / "dataset"),
+                "prompt": prompt,
+                "references": [_reference_view(r) for r in (prompt or {}).get("references", [])],
+                "comments": [
+                    {
+                        "record": c,
+                        "persona": personas.get(c["provenance"]["persona_id"]),
+                        "critique": final_critique(c),
+                    }
+                    for c in sorted(comments.get(post["id"], []), key=lambda c: c["id"])
+                ],
+            }
+        )
+    return threads
+
+
+def spotcheck_html(
+    run: RunFolder,
+    images: list[ImageRecord],
+    chunks: dict[str, ContextChunkRecord],
+    n: int = SPOTCHECK_THREADS,
+    seed: int = 0,
+) -> str:
+    """The spot-check sheet alone, as an HTML fragment."""
+    return render("spotcheck.html", threads=spotcheck_threads(run, images, n, seed), chunks=chunks)
 
 
 def render_report(
@@ -511,39 +352,32 @@ def render_report(
 ) -> str:
     chunks, chunk_notes = context_chunks(run)
     scenario = run.scenario
-    warn = "".join(
-        f'<div class="note"><b>{title}</b><ul>'
-        + "".join(f"<li>{e(m)}</li>" for m in items)
-        + "</ul></div>"
+    warnings = [
+        (title, items)
         for title, items in (
             ("This run is incomplete or partly unreadable:", run.missing),
             ("Notes on the context shown:", chunk_notes),
         )
         if items
+    ]
+    return render(
+        "report.html",
+        run_id=run.run_id,
+        name=scenario.get("name", run.run_id),
+        seed=scenario.get("seed", "?"),
+        created=evaluation.created,
+        description=scenario.get("description", ""),
+        warnings=warnings,
+        counts=[[k, v] for k, v in evaluation.counts.items()],
+        figures=_figures(evaluation),
+        plots=_plots(evaluation),
+        group_head=GROUP_HEAD,
+        personas=evaluation.personas,
+        labels=evaluation.labels,
+        threads=spotcheck_threads(run, images or [], spotcheck_n, run.seed),
+        spotcheck_seed=run.seed,
+        chunks=chunks,
     )
-    counts = evaluation.counts
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>scenariosim report: {e(run.run_id)}</title>
-<style>{STYLE}</style></head>
-<body>
-<h1>Run report: {e(scenario.get("name", run.run_id))}</h1>
-<p class="synthetic">All content below is synthetic and fictional: Atropia, its people, outlets
-and events are invented, and every text and picture was generated.</p>
-<p>Run <code>{e(run.run_id)}</code>, seed {e(scenario.get("seed", "?"))}, evaluated {e(evaluation.created)}.
-{e(scenario.get("description", ""))}</p>
-{warn}
-{table(["table", "rows"], [[k, v] for k, v in counts.items()])}
-{_figures_html(evaluation)}
-<h2>Spot-check sheet</h2>
-<p>A seeded sample of {min(spotcheck_n, len(run.records["posts"]))} threads (seed {run.seed}). Mark what
-you find in <code>review.csv</code> (<code>scenariosim review RUN</code>).</p>
-{spotcheck_html(run, images or [], chunks, spotcheck_n, run.seed)}
-<p class="critic">Definitions of every figure: docs/outputs.md. Generated by scenariosim.</p>
-</body></html>
-"""
 
 
 def write_report(
