@@ -7,11 +7,11 @@ changed scenario is validated as a whole, so a bad value is one error naming the
 
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from scenariosim.errors import ConfigError
 from scenariosim.scenario import Scenario
+from scenariosim.yaml_io import parse_scalar
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -23,16 +23,20 @@ def parse_assignment(text: str) -> tuple[str, str]:
 
 
 def parse_value(text: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
+    return parse_scalar(text)
 
 
 def apply_overrides(
-    scenario: Scenario, changes: dict[str, Any], forbidden: tuple[str, ...] = ()
+    scenario: Scenario,
+    changes: dict[str, Any],
+    forbidden: tuple[str, ...] = (),
+    options: dict[str, str] | None = None,
 ) -> Scenario:
-    """`scenario` with each dotted key set to its value; keys under `forbidden` are errors."""
+    """`scenario` with each dotted key set to its value; keys under `forbidden` are errors.
+
+    The scenario's own rules judge every value, wherever it came from; `options` names the
+    command-line option a key came from (`{"seed": "--seed"}`), for the message.
+    """
     data = scenario.model_dump(mode="json")
     for key, value in changes.items():
         top = key.split(".")[0]
@@ -60,4 +64,9 @@ def apply_overrides(
     except ValidationError as e:
         first = e.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
+        if options and key in options:
+            raise ConfigError(
+                f"{options[key]} {changes[key]}: {first['msg']}; the scenario's '{key}' has "
+                "the same rule (see docs/scenario.md)"
+            ) from None
         raise ConfigError(f"--set: '{key}': {first['msg']} (see docs/scenario.md)") from None

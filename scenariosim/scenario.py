@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scenariosim.errors import ConfigError
@@ -17,8 +16,11 @@ from scenariosim.markdown import table_cell
 from scenariosim.personas.filters import PersonaFilter
 from scenariosim.personas.strata import Stratum
 from scenariosim.slugs import slug
+from scenariosim.yaml_io import Loaded, YamlError, key_name, load_yaml, validate_authored
 
 PACKAGE_DATA = Path(__file__).parent / "data"
+# Largest seed: llama.cpp, NumPy and the Parquet tables all hold a 31-bit seed.
+SEED_MAX = 2**31 - 1
 
 
 class _Strict(BaseModel):
@@ -147,7 +149,13 @@ class CriticConfig(_Strict):
 class Scenario(_Strict):
     name: str = Field(min_length=1, max_length=80, description="Shown in reports and run ids.")
     description: str = Field("", description="What the scenario simulates, for the dataset card.")
-    seed: int = Field(0, ge=0, description="Fixes personas, activation, and model sampling.")
+    seed: int = Field(
+        0,
+        ge=0,
+        le=SEED_MAX,
+        description="Fixes personas, activation, and model sampling (31 bits, like every seed "
+        "derived from it).",
+    )
     world: WorldConfig = Field(default_factory=WorldConfig)
     personas: PersonaSelection = Field(default_factory=PersonaSelection)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
@@ -170,76 +178,50 @@ class Scenario(_Strict):
         return slug(self.name, "scenario")
 
 
-def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
-    """Map each key path in a YAML document to its 1-based line, for error messages."""
-    lines = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*path, key.value)
-            lines[child] = key.start_mark.line + 1
-            lines.update({k: v for k, v in _line_index(value, child).items() if k != child})
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines.update(_line_index(item, (*path, i)))
-    return lines
-
-
-def _bad_scalar(node: yaml.Node | None, path: tuple[Any, ...] = ()) -> tuple[str, int] | None:
-    """Key and 1-based line of the first scalar PyYAML cannot construct (e.g. 2026-02-30)."""
-    if isinstance(node, yaml.ScalarNode):
-        try:
-            yaml.SafeLoader("").construct_object(node, deep=True)
-        except ValueError:
-            return ".".join(str(p) for p in path) or "(top level)", node.start_mark.line + 1
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            found = _bad_scalar(value, (*path, key.value))
-            if found:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            found = _bad_scalar(item, (*path, i))
-            if found:
-                return found
-    return None
-
-
-def _describe(error: ValidationError, lines: dict[tuple[Any, ...], int], source: str) -> str:
+def _describe(error: ValidationError, loaded: Loaded) -> str:
     first = error.errors()[0]
     loc = tuple(first["loc"])
-    key = ".".join(str(p) for p in loc) or "(top level)"
-    line = next((lines[loc[:i]] for i in range(len(loc), -1, -1) if loc[:i] in lines), None)
-    where = f"{source}, line {line}" if line else source
+    key = key_name(loc)
+    line = loaded.line_of(loc)
+    where = f"{loaded.source}, line {line}" if line else loaded.source
     if first["type"] == "extra_forbidden":
         return (
             f"{where}: unknown key '{key}'. Remove it or check its spelling (see docs/scenario.md)."
         )
+    if first["type"].startswith("date"):
+        return f"{where}: '{key}': {first['msg']}. Dates are YYYY-MM-DD and must exist."
     return f"{where}: '{key}': {first['msg']}. Fix the value (see docs/scenario.md)."
+
+
+def scenario_from_yaml(loaded: Loaded, at: tuple[Any, ...] = ()) -> Scenario:
+    """The Scenario in a loaded YAML document (or its part at `at`); a ConfigError naming the
+    file, line and key otherwise. Strings keep the text the author wrote (`id: 0123`)."""
+    data = loaded.data
+    for part in at:
+        data = data.get(part) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        where = f"'{key_name(at)}' in {loaded.source}" if at else loaded.source
+        raise ConfigError(
+            f"{where}: a scenario is a YAML mapping with at least 'name' and 'phases'."
+        )
+    try:
+        return validate_authored(Scenario, loaded, at)
+    except ValidationError as e:
+        shifted = Loaded(
+            loaded.data,
+            loaded.source,
+            {k[len(at) :]: v for k, v in loaded.lines.items() if k[: len(at)] == at},
+        )
+        raise ConfigError(_describe(e, shifted)) from None
 
 
 def parse_scenario(text: str, source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
     """Parse YAML text into a Scenario; relative paths are taken from `base_dir`."""
-    node = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{source}, line {mark.line + 1}" if mark else source
-        problem = getattr(e, "problem", None) or str(e)
-        raise ConfigError(f"{where}: not valid YAML ({problem}). Fix the syntax.") from None
-    except ValueError as e:  # a scalar YAML reads as a date but is no real day (2026-02-30)
-        found = _bad_scalar(node)
-        where = f"{source}, line {found[1]}: '{found[0]}'" if found else source
-        raise ConfigError(f"{where}: {e}. Dates are YYYY-MM-DD and must exist.") from None
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{source}: a scenario is a YAML mapping with at least 'name' and 'phases'."
-        )
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as e:
-        raise ConfigError(_describe(e, _line_index(node) if node else {}, source)) from None
+        loaded = load_yaml(text, source)
+    except YamlError as e:
+        raise ConfigError(str(e)) from None
+    scenario = scenario_from_yaml(loaded)
     return _resolve_paths(scenario, base_dir) if base_dir else scenario
 
 

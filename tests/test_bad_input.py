@@ -8,26 +8,35 @@ docs/failure-modes.md is generated from the same cases (`python tests/test_bad_i
 > docs/failure-modes.md`, also run by `make docs`); a test keeps it in step.
 """
 
+import contextlib
 import hashlib
+import json
 import os
 import shlex
+import shutil
+import sqlite3
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from fake_backends import fake_models
 from typer.testing import CliRunner
 
 from scenariosim.agents.calls import AgentModel
 from scenariosim.cli import app
+from scenariosim.graph.run import run_scenario
 from scenariosim.personas.standin import CENSUS_DIR
+from scenariosim.scenario import Scenario
+from scenariosim.settings import load_settings
 
 pytestmark = pytest.mark.faults
 
 REPO = Path(__file__).resolve().parents[1]
+CASE_FILES = Path(__file__).resolve().parent / "bad_input_cases"  # inputs users sent in
 DOC = REPO / "docs" / "failure-modes.md"
 CALLS = AgentModel("any", None)  # type: ignore[arg-type]  # the retry defaults runs use
 PHASE = "  - {id: a, date: 2026-08-01, title: Prices rise, event: Diesel rose.}\n"
@@ -43,6 +52,7 @@ class Case:
     what: str  # the mistake, as the docs name it
     setup: Callable[[Path], list[str]]  # writes files into the folder, returns CLI args
     expect: tuple[str, ...]  # what the message must contain (file or key, and the fix)
+    fakes: bool = False  # setup and command run with the `fake` chat and embedding models
 
 
 def _scenario(folder: Path, text: str) -> list[str]:
@@ -137,6 +147,129 @@ def _duplicate_ids(folder: Path) -> list[str]:
 def _run_folder_without_traces(folder: Path) -> list[str]:
     (folder / "runs" / "r1").mkdir(parents=True)
     return ["trace", "r1", "--out", str(folder / "runs")]
+
+
+def _case_file(name: str) -> Callable[[Path], list[str]]:
+    """A scenario file a user sent in (tests/bad_input_cases/), run as it is."""
+    return lambda folder: _scenario(folder, (CASE_FILES / name).read_text(encoding="utf-8"))
+
+
+def _zero_counts_with(*options: str) -> Callable[[Path], list[str]]:
+    """11-zero-counts.yaml, run with command-line options."""
+    return lambda folder: [*_case_file("11-zero-counts.yaml")(folder), *options]
+
+
+def _corpus_ingest(name: str, *options: str) -> Callable[[Path], list[str]]:
+    """`corpus ingest` of a folder of tests/bad_input_cases/, into <dir>/store."""
+
+    def setup(folder: Path) -> list[str]:
+        shutil.copytree(CASE_FILES / name, folder / "corpus")
+        return ["corpus", "ingest", str(folder / "corpus"), "--store", str(folder / "store")]
+
+    return setup
+
+
+def _ingest_twice(first: str, second: str) -> Callable[[Path], list[str]]:
+    """13-collection-names: ingest ports/ with `first` options, then farms/ with `second`."""
+
+    def setup(folder: Path) -> list[str]:
+        shutil.copytree(CASE_FILES / "13-collection-names", folder / "news")
+        store = str(folder / "store")
+        ports = ["corpus", "ingest", str(folder / "news" / "ports"), "--store", store]
+        done = CliRunner().invoke(app, [*ports, *shlex.split(first)])
+        assert done.exit_code == 0, done.output
+        farms = ["corpus", "ingest", str(folder / "news" / "farms"), "--store", store]
+        return [*farms, *shlex.split(second)]
+
+    return setup
+
+
+RUN_ID = "r1"
+
+
+def _finished_run(folder: Path) -> Path:
+    """A finished one-phase run `r1` in <dir>/runs on the fake models, its own census and
+    corpus in <dir>; returns the run folder."""
+    census = _census_csv(folder, lambda households, people: None)
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / "fuel.md").write_text(GOOD_DOC, encoding="utf-8")
+    scenario = Scenario.model_validate(
+        {
+            "name": "resume",
+            "seed": 3,
+            "world": {"corpus": str(corpus)},
+            "personas": {"n": 2, "census": str(census)},
+            "models": {"agent": "fake", "critic": "fake"},
+            "phases": [
+                {
+                    "id": "a",
+                    "date": "2026-08-01",
+                    "title": "t",
+                    "event": "e",
+                    "posts": 0,  # no model calls: resume checks folder and inputs
+                    "comments": 0,
+                    "images": 0,
+                }
+            ],
+        }
+    )
+    run_scenario(scenario, load_settings(), folder / "runs", run_id=RUN_ID, use_cache=False)
+    return folder / "runs" / RUN_ID
+
+
+def _resume_after(damage: Callable[[Path, Path], None]) -> Callable[[Path], list[str]]:
+    """A finished run, damaged by `damage(folder, run_dir)`, then `run --resume r1`."""
+
+    def setup(folder: Path) -> list[str]:
+        run_dir = _finished_run(folder)
+        damage(folder, run_dir)
+        return ["run", "--resume", RUN_ID, "--out", str(folder / "runs")]
+
+    return setup
+
+
+def _cut_resolved(folder: Path, run_dir: Path) -> None:
+    shutil.copyfile(CASE_FILES / "08-resolved-cut-in-half.yaml", run_dir / "scenario.resolved.yaml")
+
+
+def _garbage_checkpoints(folder: Path, run_dir: Path) -> None:
+    for extra in ("-wal", "-shm"):
+        (run_dir / f"checkpoints.sqlite{extra}").unlink(missing_ok=True)
+    (run_dir / "checkpoints.sqlite").write_bytes(b"this is not a database\n" * 100)
+
+
+def _no_checkpoints(folder: Path, run_dir: Path) -> None:
+    for extra in ("", "-wal", "-shm"):
+        (run_dir / f"checkpoints.sqlite{extra}").unlink(missing_ok=True)
+
+
+def _other_thread(folder: Path, run_dir: Path) -> None:
+    with contextlib.closing(sqlite3.connect(run_dir / "checkpoints.sqlite")) as db:
+        db.execute("UPDATE checkpoints SET thread_id = 'someone-else'")
+        db.execute("UPDATE writes SET thread_id = 'someone-else'")
+        db.commit()
+
+
+def _record_of_another_phase(folder: Path, run_dir: Path) -> None:
+    record = {"id": "x-1", "kind": "post", "phase_id": "gone", "text": "From another run."}
+    with (run_dir / "records.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps(record) + "\n")
+
+
+def _census_changed(folder: Path, run_dir: Path) -> None:
+    households = pd.read_parquet(CENSUS_DIR / "households.parquet").iloc[20:40]
+    people = pd.read_parquet(CENSUS_DIR / "individuals.parquet")
+    people = people[people["hid"].isin(households["hid"])]
+    households.to_csv(folder / "census" / "households.csv", index=False)
+    people.to_csv(folder / "census" / "individuals.csv", index=False)
+
+
+def _corpus_changed(folder: Path, run_dir: Path) -> None:
+    (folder / "corpus" / "more.md").write_text(
+        GOOD_DOC.replace("fuel-1", "fuel-2").replace("Diesel rose.", "Bread rose."),
+        encoding="utf-8",
+    )
 
 
 CASES = [
@@ -413,6 +546,142 @@ CASES = [
         lambda folder: ["export", "no-such-run", "--out", str(folder)],
         ("no-such-run",),
     ),
+    # Kind 1 and 2 (issue 17): YAML as the author wrote it; a key written twice.
+    Case(
+        "yaml-duplicate-key",
+        "scenario file",
+        "a key written twice (a second `phases:` left from a draft)",
+        _case_file("02-duplicate-key.yaml"),
+        ("scenario.yaml, lines 5 and 16", "key 'phases' is written twice", "Keep one"),
+    ),
+    Case(
+        "yaml-duplicate-nested-key",
+        "scenario file",
+        "a key written twice inside a section (`personas.n`)",
+        _scenario_with(f"name: x\npersonas:\n  n: 2\n  where: age > 20\n  n: 3\nphases:\n{PHASE}"),
+        ("lines 3 and 5", "'personas.n'", "written twice", "Keep one"),
+    ),
+    Case(
+        "yaml-number-for-text",
+        "scenario file",
+        "an id YAML 1.1 would read as octal (`id: 0123`) where the id must be a slug",
+        _scenario_with(
+            "name: x\nphases:\n  - {id: 0123, date: 2026-08-01, title: t, event: e}\n"
+            "  - {id: 123, date: 2026-08-02, title: t, event: e}\n"
+            "  - {id: 0123, date: 2026-08-03, title: t, event: e}\n"
+        ),
+        ("phase id '0123' is used twice",),
+    ),
+    # Kind 5: every value, from the file or the command line, by the scenario's rules.
+    Case(
+        "cli-negative-seed",
+        "command line",
+        "`run --seed -1`",
+        _zero_counts_with("--seed", "-1"),
+        ("--seed -1", "greater than or equal to 0", "same rule"),
+    ),
+    Case(
+        "cli-huge-seed",
+        "command line",
+        "`run --seed 99999999999999999999999` (more than any seed holds)",
+        _zero_counts_with("--seed", "99999999999999999999999"),
+        ("--seed 99999999999999999999999", "less than or equal to 2147483647"),
+    ),
+    Case(
+        "cli-zero-concurrency",
+        "command line",
+        "`run --concurrency 0`",
+        _zero_counts_with("--concurrency", "0"),
+        ("--concurrency 0", "greater than or equal to 1"),
+    ),
+    Case(
+        "yaml-huge-seed",
+        "scenario file",
+        "a seed too big for the models and tables (`seed: 4294967296`)",
+        _scenario_with(f"name: x\nseed: 4294967296\nphases:\n{PHASE}"),
+        ("line 2", "'seed'", "less than or equal to 2147483647"),
+    ),
+    Case(
+        "corpus-front-matter-duplicate-key",
+        "corpus",
+        "front matter with a key written twice",
+        _corpus({"dup.md": b"---\nid: a\ntitle: One\ntitle: Two\n---\nDiesel rose.\n"}),
+        ("dup.md", "lines 3 and 4", "'title' is written twice"),
+    ),
+    # Kind 7: store identities never collide silently.
+    Case(
+        "corpus-names-collide",
+        "corpus",
+        "two corpus names that normalise to one collection (`Team News`, `team_news`)",
+        _ingest_twice("--name 'Team News'", "--name team_news"),
+        ("'team_news'", "already holds corpus 'Team News'", "--name"),
+        fakes=True,
+    ),
+    Case(
+        "corpus-ingest-would-remove",
+        "corpus",
+        "an ingest of another folder under the same name (it would remove the first's documents)",
+        _ingest_twice("--name shared", "--name shared"),
+        ("would remove 1 document(s)", "port-1", "nothing was changed", "--replace"),
+        fakes=True,
+    ),
+    # Kind 6: resume checks the run folder and its inputs before it touches anything.
+    Case(
+        "resume-cut-resolved",
+        "resume",
+        "`scenario.resolved.yaml` cut in half",
+        _resume_after(_cut_resolved),
+        ("scenario.resolved.yaml", "incomplete", "cut short", "restore it"),
+        fakes=True,
+    ),
+    Case(
+        "resume-garbage-checkpoints",
+        "resume",
+        "`checkpoints.sqlite` that is not a database",
+        _resume_after(_garbage_checkpoints),
+        ("checkpoints.sqlite", "not a readable checkpoint database", "restore it"),
+        fakes=True,
+    ),
+    Case(
+        "resume-no-checkpoints",
+        "resume",
+        "`checkpoints.sqlite` removed",
+        _resume_after(_no_checkpoints),
+        ("checkpoints.sqlite", "missing", "start a new run"),
+        fakes=True,
+    ),
+    Case(
+        "resume-other-thread",
+        "resume",
+        "`checkpoints.sqlite` of another run",
+        _resume_after(_other_thread),
+        ("checkpoints.sqlite", "no checkpoint of run 'r1'", "someone-else"),
+        fakes=True,
+    ),
+    Case(
+        "resume-unknown-phase",
+        "resume",
+        "`records.jsonl` holding a phase the scenario lacks",
+        _resume_after(_record_of_another_phase),
+        ("records.jsonl", "phase 'gone'", "phases: a"),
+        fakes=True,
+    ),
+    Case(
+        "resume-census-changed",
+        "resume",
+        "the census replaced between the crash and the resume",
+        _resume_after(_census_changed),
+        ("inputs differ", "persona_ids", "census", "restore them"),
+        fakes=True,
+    ),
+    Case(
+        "resume-corpus-changed",
+        "resume",
+        "a document added to the corpus between the crash and the resume",
+        _resume_after(_corpus_changed),
+        ("inputs differ", "corpus_fingerprint", "--allow-changed-inputs"),
+        fakes=True,
+    ),
 ]
 
 
@@ -434,15 +703,28 @@ def _files(folder: Path) -> dict[str, str]:
     } | {f"{p.relative_to(folder)}/": "folder" for p in folder.rglob("*") if p.is_dir()}
 
 
+@contextlib.contextmanager
+def _models(case: Case) -> Iterator[None]:
+    if not case.fakes:
+        yield
+        return
+    with fake_models():
+        yield
+
+
 def run_case(case: Case, folder: Path) -> Outcome:
     folder.mkdir(parents=True, exist_ok=True)
-    old = {k: os.environ.get(k) for k in ("COLUMNS", "SCENARIOSIM_CACHE_DIR")}
+    names = ("COLUMNS", "SCENARIOSIM_CACHE_DIR", "SCENARIOSIM_EMBEDDING_MODEL")
+    old = {k: os.environ.get(k) for k in names}
     os.environ["COLUMNS"] = "10000"  # one message, one line: no wrapping by rich
     os.environ["SCENARIOSIM_CACHE_DIR"] = str(folder / "cache")
+    if case.fakes:
+        os.environ["SCENARIOSIM_EMBEDDING_MODEL"] = "fake"
     try:
-        args = case.setup(folder)
-        before = _files(folder)
-        result = CliRunner().invoke(app, args)
+        with _models(case):
+            args = case.setup(folder)
+            before = _files(folder)
+            result = CliRunner().invoke(app, args)
     finally:
         for key, value in old.items():
             if value is None:
@@ -493,7 +775,14 @@ def test_bad_input_exits_2_with_one_message_naming_what_to_fix(case: Case, outco
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input_leaves_the_files_on_disk_unchanged(case: Case, outcome_of) -> None:
     outcome = outcome_of(case)
-    changed = {k for k in outcome.before if outcome.after.get(k) != outcome.before[k]}
+    # A resume that compares inputs opens them first: the census cache and the corpus's
+    # Chroma store under cache/ follow the files on disk; the run folder must not change.
+    changed = {
+        k
+        for k in outcome.before
+        if outcome.after.get(k) != outcome.before[k]
+        and not (case.entry == "resume" and k.startswith("cache/"))
+    }
     added = {
         k
         for k in set(outcome.after) - set(outcome.before)
@@ -534,6 +823,45 @@ def failure_modes_markdown(outcome_of: Callable[[Case], Outcome]) -> str:
         "wait (`waits_s`), and the final `error`; `scenariosim trace <run_id>` sums them per "
         "node. The tests behind this page (fault injection, kill and resume, bad input, "
         "untrusted text, secrets) run alone with `python -m pytest -m faults`.",
+        "",
+        "## By kind: read as written, repaired, or refused before anything changes",
+        "",
+        "Each kind is tested beyond the cases below in `tests/test_bad_input_kinds.py`.",
+        "",
+        "| kind | what happens |",
+        "| --- | --- |",
+        "| values YAML 1.1 would change (`no`, `yes`, `0123`, `12:30`, `2026-08-15`) | every YAML "
+        "file (scenarios, front matter, resolved scenarios, gazetteers, query files) is read with "
+        "YAML 1.2 core types, and a field that wants text gets the text as written (`id: 0123` "
+        "is `0123`, `language: no` is `no`); numbers and dates are read where the field wants "
+        "them |",
+        "| a key written twice in one mapping, at any depth | refused in every YAML file, naming "
+        "the file, both lines and the key |",
+        "| text that is not clean Unicode (a lone surrogate from a cut emoji escape, control "
+        "characters) in any field of any corpus format | repaired (U+FFFD; control characters "
+        "removed) and the document kept; `corpus ingest` prints a `repaired` line naming the "
+        "file, line and key |",
+        "| a CSV with `;`, tab or `\\|` separators, a decimal comma or a byte-order mark (census "
+        "and corpus) | read as such; a census column written in another case or with spaces is "
+        "named, not asked for; a file named .dta that is not Stata is not called truncated |",
+        "| a value out of bounds from a file, the command line or the environment | judged by "
+        "the scenario's own rules (`seed` 0 to 2147483647, `concurrency` 1 to 256) before any "
+        "work: exit 2, no run folder |",
+        "| `run --resume` of a damaged folder or with changed inputs | the resolved scenario, "
+        "the checkpoint database, the records' phases, then the persona ids, corpus and "
+        "references fingerprints, embedding model and output budgets are checked before "
+        "anything is written; every file in the run folder is left byte for byte; "
+        "`--allow-changed-inputs` continues with a changed corpus, references or embedding "
+        "model and records both under `resumed_with_changed_inputs` (changed personas never "
+        "resume) |",
+        "| corpus names and stores | a name that maps to a collection holding another name's "
+        "corpus is refused; an ingest never removes documents another folder's ingest added "
+        "unless `--replace`; `corpus query --store S` searches the one corpus S holds (or asks "
+        "which) and prints which it searched |",
+        "| a run with no comments or no images | every table is written with its columns; an "
+        "empty one has no rows and no card config (`datasets.load_dataset` cannot load 0 rows) "
+        "and loads with pandas or `datasets.Dataset(pyarrow.parquet.read_table(path))`; see "
+        "docs/outputs.md |",
         "",
     ]
     for entry in dict.fromkeys(c.entry for c in CASES):

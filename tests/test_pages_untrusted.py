@@ -146,9 +146,12 @@ def _injected(dom: _Elements) -> list[str]:
 @pytest.fixture(scope="module")
 def poisoned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp_path = tmp_path_factory.mktemp("poisoned")
-    run_dir = _poisoned_run(tmp_path)
-    finalize_run(run_dir, load_settings(), embeddings=BagOfWordsEmbeddings())
-    result = CliRunner().invoke(app, ["trace", str(run_dir), "--html"])
+    with pytest.MonkeyPatch.context() as env:  # built once for the module, still in tmp_path
+        env.setenv("SCENARIOSIM_OUTPUT_DIR", str(tmp_path / "outputs"))
+        env.setenv("SCENARIOSIM_CACHE_DIR", str(tmp_path / "cache"))
+        run_dir = _poisoned_run(tmp_path)
+        finalize_run(run_dir, load_settings(), embeddings=BagOfWordsEmbeddings())
+        result = CliRunner().invoke(app, ["trace", str(run_dir), "--html"])
     assert result.exit_code == 0, result.output
     return run_dir
 

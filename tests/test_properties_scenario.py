@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from scenariosim.errors import ConfigError
 from scenariosim.outputs.dataset import yaml_text
-from scenariosim.scenario import Phase, Scenario, parse_scenario
+from scenariosim.scenario import SEED_MAX, Phase, Scenario, parse_scenario
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 slugs = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,15}", fullmatch=True)
@@ -42,7 +42,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     ]
     return Scenario(
         name=draw(words),
-        seed=draw(st.integers(0, 2**62)),
+        seed=draw(st.integers(0, SEED_MAX)),
         concurrency=draw(st.integers(1, 256)),
         personas={"n": draw(st.integers(1, 10_000)), "min_age": draw(st.integers(0, 100))},
         critic={"threshold": draw(st.floats(1, 5)), "max_revisions": draw(st.integers(0, 5))},

@@ -82,7 +82,7 @@ def _open(
         )
 
 
-def _sync(store: CorpusStore, quiet: bool = False) -> IngestReport:
+def _sync(store: CorpusStore, quiet: bool = False, replace: bool = False) -> IngestReport:
     """Ingest with a progress bar and problems on stderr; embeds only what changed.
 
     `quiet` (for --json) leaves stderr silent; the JSON carries the problems."""
@@ -91,12 +91,15 @@ def _sync(store: CorpusStore, quiet: bool = False) -> IngestReport:
     with Progress(*columns, console=console, transient=True, disable=quiet) as bar:
         task = bar.add_task("embed", total=None)
         report = store.ingest(
-            progress=lambda done, total: bar.update(task, completed=done, total=total)
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            replace=replace,
         )
     if quiet:
         return report
     for problem in report.problems:
         console.print(f"[yellow]skipped[/] {escape(problem.path)}: {escape(problem.problem)}")
+    for note in report.repaired:
+        console.print(f"[yellow]repaired[/] {escape(note.path)}: {escape(note.problem)}")
     if report.embedded_chunks:
         console.print(
             f"embedded {report.embedded_chunks} chunks of "
@@ -119,6 +122,11 @@ def ingest(
     text_field: str = typer.Option("text", help="JSONL key / CSV column holding the text."),
     outlet: str = typer.Option("", help="Outlet for documents that name none."),
     strict: bool = typer.Option(False, help="Exit with an error if any file had a problem."),
+    replace: bool = typer.Option(
+        False,
+        help="Make PATH the collection's whole corpus, removing documents another folder's "
+        "ingest added (without it, that is an error).",
+    ),
     as_json: bool = _JSON,
 ) -> None:
     """Ingest a corpus incrementally: only new or changed documents are embedded."""
@@ -131,7 +139,7 @@ def ingest(
                 f"{len(problems)} file problem(s) in {path}, first {first.path}: {first.problem}"
             )
     corpus = _open(path, store, server, name, chunk_size, chunk_overlap, title, options)
-    report = _sync(corpus, quiet=as_json)
+    report = _sync(corpus, quiet=as_json, replace=replace)
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
     else:
@@ -180,10 +188,25 @@ def query(
     title: bool = _TITLE,
     as_json: bool = _JSON,
 ) -> None:
-    """Show the chunks an agent would get for TEXT, with scores and sources."""
+    """Show the chunks an agent would get for TEXT, with scores and sources.
+
+    With --store or --server but no --corpus or --name, it searches the one corpus that
+    store holds (an error if it holds several); it always says which corpus it searched.
+    """
     filters = RetrievalFilter.parse(where or [])
-    corpus_store = _open(corpus, store, server, name, chunk_size, chunk_overlap, title)
-    _sync(corpus_store, quiet=as_json)
+    if corpus is None and name is None and (store is not None or server is not None):
+        from scenariosim.knowledge.store import open_stored
+
+        with Console(stderr=True).status("loading the embedding model"):
+            corpus_store = open_stored(load_settings(), server=server, store_dir=store)
+    else:
+        corpus_store = _open(corpus, store, server, name, chunk_size, chunk_overlap, title)
+        _sync(corpus_store, quiet=as_json)
+    searched = (corpus_store.collection.metadata or {}).get("corpus") or "?"
+    Console(stderr=True).print(
+        f"searched collection {escape(corpus_store.name)} (corpus: {escape(str(searched))})",
+        soft_wrap=True,
+    )
     found = corpus_store.retrieve(
         text, k=k, mmr=mmr, fetch_k=fetch_k, lambda_mult=lambda_mult, where=filters
     )

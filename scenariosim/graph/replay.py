@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import yaml
 from langgraph.checkpoint.sqlite import SqliteSaver
 from pydantic import BaseModel
 
@@ -33,6 +32,7 @@ from scenariosim.outputs.dataset import yaml_text
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.overrides import apply_overrides
 from scenariosim.settings import Settings, load_settings
+from scenariosim.yaml_io import read_yaml
 
 CHECKPOINTS = "checkpoints.sqlite"
 FIXED = ("personas", "phases")  # the people and phases before the fork must stay who they were
@@ -245,7 +245,7 @@ def prepare_fork(
     TraceWriter(target / "traces.jsonl", new_run_id).write(
         "fork", source_run=run_id, step=fork.step, phase_id=fork.phase_id, set=changes
     )
-    resolved = yaml.safe_load((source / RESOLVED_FILE).read_text(encoding="utf-8"))
+    resolved = read_yaml(source / RESOLVED_FILE).data
     resolved.update(
         run_id=new_run_id,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -275,4 +275,7 @@ def replay_run(
     """Fork `run_id` at `point` with `changes` and run the fork to the end."""
     settings = settings or load_settings()
     fork_id, _ = prepare_fork(run_id, point, changes, settings, out_dir, new_run_id)
-    return resume_run(fork_id, settings, out_dir, use_cache=use_cache, quiet=quiet)
+    # A fork runs with changed settings on purpose: its inputs may differ from the source's.
+    return resume_run(
+        fork_id, settings, out_dir, use_cache=use_cache, quiet=quiet, allow_changed_inputs=True
+    )

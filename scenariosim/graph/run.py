@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from langgraph.checkpoint.sqlite import SqliteSaver
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -22,6 +21,15 @@ from scenariosim.files import atomic_write_text
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.feed import Feed
+from scenariosim.graph.resume import (
+    RESOLVED_FILE,
+    ResumableRun,
+    changed_inputs,
+    check_run_folder,
+)
+from scenariosim.graph.resume import (
+    read_resolved as read_resolved_file,
+)
 from scenariosim.graph.state import initial_state
 from scenariosim.graph.world import World, open_world
 from scenariosim.jsonl import JsonlWriter, read_jsonl
@@ -33,8 +41,7 @@ from scenariosim.outputs.finalize import finalize_run, image_spec
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Scenario
 from scenariosim.settings import Settings, load_settings
-
-RESOLVED_FILE = "scenario.resolved.yaml"
+from scenariosim.yaml_io import read_yaml
 
 
 @dataclass
@@ -69,36 +76,48 @@ def make_agent_model(
     return AgentModel(spec=spec, chat=make_chat_model(spec, settings, options), cache=cache)
 
 
+def resolved_inputs(scenario: Scenario, world: World) -> dict[str, Any]:
+    """What a run records of its inputs, and what a resume compares with them."""
+    return {
+        "corpus_fingerprint": world.corpus_fingerprint,
+        "references_fingerprint": world.references_fingerprint,
+        "embedding_model": world.embedding_model,
+        "agent_model": scenario.models.agent,
+        "critic_model": scenario.models.critic,
+        "max_tokens": {
+            role: max_tokens(scenario, spec)
+            for role, spec in (
+                ("agent", scenario.models.agent),
+                ("critic", scenario.models.critic),
+            )
+        },
+        "persona_ids": sorted(world.actors),
+    }
+
+
 def _write_resolved(run_dir: Path, run_id: str, scenario: Scenario, world: World) -> None:
     resolved: dict[str, Any] = {
         "run_id": run_id,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "scenario": scenario.model_dump(mode="json"),
-        "resolved": {
-            "corpus_fingerprint": world.corpus_fingerprint,
-            "references_fingerprint": world.references_fingerprint,
-            "embedding_model": world.embedding_model,
-            "agent_model": scenario.models.agent,
-            "critic_model": scenario.models.critic,
-            "max_tokens": {
-                role: max_tokens(scenario, spec)
-                for role, spec in (
-                    ("agent", scenario.models.agent),
-                    ("critic", scenario.models.critic),
-                )
-            },
-            "persona_ids": sorted(world.actors),
-        },
+        "resolved": resolved_inputs(scenario, world),
     }
     atomic_write_text(run_dir / RESOLVED_FILE, yaml_text(resolved))
 
 
-def read_resolved(run_dir: Path) -> Scenario:
+def _record_changed_inputs(run_dir: Path, changes: dict[str, dict[str, Any]]) -> None:
+    """Keep both fingerprints: a resume allowed to continue with changed inputs says so."""
     path = run_dir / RESOLVED_FILE
-    if not path.exists():
-        raise ConfigError(f"{run_dir} is not a run folder (no {RESOLVED_FILE}); check the run id.")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return Scenario.model_validate(data["scenario"])
+    data = read_yaml(path).data
+    data.setdefault("resumed_with_changed_inputs", []).append(
+        {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "changes": changes}
+    )
+    atomic_write_text(path, yaml_text(data))
+
+
+def read_resolved(run_dir: Path) -> Scenario:
+    """The scenario a run was started with (its resolved file, checked whole)."""
+    return read_resolved_file(run_dir)[0]
 
 
 def _progress_bar(scenario: Scenario, quiet: bool) -> tuple[Progress, Callable[[str, str], None]]:
@@ -133,10 +152,18 @@ def _execute(
     resume: bool,
     use_cache: bool,
     quiet: bool,
+    resumable: ResumableRun | None = None,
+    allow_changed_inputs: bool = False,
 ) -> RunResult:
     world = open_world(scenario, settings)  # checks every input file before loading a model
-    if not resume:
+    if resumable is None:
         _write_resolved(run_dir, run_id, scenario, world)
+    else:  # before any model call or write: the inputs must be the ones the run recorded
+        found = resolved_inputs(scenario, world)
+        wanted = {k: v for k, v in found.items() if k in resumable.recorded}
+        changes = changed_inputs(resumable, wanted, allow_changed_inputs)
+        if changes:
+            _record_changed_inputs(run_dir, changes)
     # Built before any chat model so a bad image spec or a missing key fails first.
     image_backend = make_image_backend(
         image_spec(scenario.model_dump(mode="json"), settings), settings
@@ -236,13 +263,25 @@ def resume_run(
     out_dir: Path | None = None,
     use_cache: bool = True,
     quiet: bool = True,
+    allow_changed_inputs: bool = False,
 ) -> RunResult:
-    """Continue a run from its last checkpoint with the scenario it was started with."""
+    """Continue a run from its last checkpoint with the scenario it was started with.
+
+    The folder is checked whole and the inputs compared with the recorded ones before
+    anything is read into the graph or written (`check_run_folder`, `changed_inputs`);
+    `allow_changed_inputs` continues with a changed corpus or settings, recording both.
+    """
     settings = settings or load_settings()
     run_dir = (out_dir or settings.output_dir) / run_id
-    if not run_dir.is_dir():
-        raise ConfigError(
-            f"no run '{run_id}' in {run_dir.parent}: check the id (ls {run_dir.parent})."
-        )
-    scenario = read_resolved(run_dir)
-    return _execute(scenario, run_id, run_dir, settings, True, use_cache, quiet)
+    resumable = check_run_folder(run_dir, run_id)
+    return _execute(
+        resumable.scenario,
+        run_id,
+        run_dir,
+        settings,
+        True,
+        use_cache,
+        quiet,
+        resumable=resumable,
+        allow_changed_inputs=allow_changed_inputs,
+    )

@@ -18,12 +18,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from scenariosim.clean_text import clean_text
+from scenariosim.csv_dialect import sniff_text
 from scenariosim.errors import InputFileError
 from scenariosim.jsonl import numbered_lines
 from scenariosim.knowledge.html_text import extract_html
+from scenariosim.yaml_io import YamlError, load_yaml
 
 Scalar = str | int | float | bool
 
@@ -60,6 +62,12 @@ class Document(BaseModel):
     text: str = Field(min_length=1)
     source: str = Field("", description="File it came from, relative to the corpus root.")
     extra: dict[str, Scalar] = Field(default_factory=dict)
+    # What reading repaired (e.g. a lone surrogate replaced), for the reader to warn; not data.
+    _repairs: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def repairs(self) -> list[str]:
+        return self._repairs
 
     @field_validator("id", "title", "outlet", "region", "language", "movement", mode="before")
     @classmethod
@@ -122,6 +130,10 @@ class ReadResult(BaseModel):
     documents: list[Document] = Field(default_factory=list)
     problems: list[FileProblem] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="Files of unsupported types.")
+    repaired: list[FileProblem] = Field(
+        default_factory=list,
+        description="Text that was not clean Unicode, repaired and read (see clean_text).",
+    )
 
     @property
     def problem_sources(self) -> set[str]:
@@ -145,8 +157,27 @@ def parse_date(value: str) -> dt.date:
         raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
 
 
+def _clean(value: Any, key: str, notes: list[str]) -> Any:
+    """`value` with its text repaired to clean Unicode (see clean_text); notes name the key."""
+    if isinstance(value, str):
+        text, found = clean_text(value)
+        notes.extend(f"key '{key}': {note}" for note in found)
+        return text
+    if isinstance(value, list):
+        return [_clean(item, key, notes) for item in value]
+    return value
+
+
 def build_document(meta: dict[str, Any], text: str, source: str, default_id: str) -> Document:
-    """A `Document` from metadata of any origin; raises `_BadFile` naming the bad key."""
+    """A `Document` from metadata of any origin; raises `_BadFile` naming the bad key.
+
+    Text that is not clean Unicode (lone surrogates, control characters) in any key is
+    repaired; `Document.repairs` says where, for the reader to warn."""
+    notes: list[str] = []
+    meta = {
+        _clean(str(k), "(a key name)", notes): _clean(v, str(k), notes) for k, v in meta.items()
+    }
+    text = _clean(text, "text", notes)
     fields = {k: meta[k] for k in KNOWN_KEYS if meta.get(k) not in (None, "")}
     extra: dict[str, Scalar] = {}
     for key, value in meta.items():
@@ -158,7 +189,7 @@ def build_document(meta: dict[str, Any], text: str, source: str, default_id: str
             extra[str(key)] = value
     fields.setdefault("id", default_id)
     try:
-        return Document(**fields, text=text, source=source, extra=extra)
+        document = Document(**fields, text=text, source=source, extra=extra)
     except ValueError as e:  # pydantic's ValidationError is a ValueError
         errors = getattr(e, "errors", None)
         if errors is None:
@@ -166,9 +197,11 @@ def build_document(meta: dict[str, Any], text: str, source: str, default_id: str
         first = errors()[0]
         key = ".".join(str(p) for p in first["loc"]) or "document"
         message = first["msg"].removeprefix("Value error, ")
-        if key == "text":
+        if key == "text" and first["type"] in ("string_too_short", "missing"):
             raise _BadFile("no text; the document is empty") from None
         raise _BadFile(f"metadata key '{key}': {message}") from None
+    document.repairs.extend(notes)
+    return document
 
 
 def _decode(path: Path) -> str:
@@ -201,17 +234,29 @@ def split_front_matter(raw: str) -> tuple[dict[str, Any], str]:
         raise _BadFile("front matter is not closed; add a '---' line after its last key")
     header = raw[first_newline + 1 : end.start()]
     try:
-        meta = yaml.safe_load(header)
-    except yaml.YAMLError as e:
-        where = getattr(e, "problem_mark", None)
-        line = f" at line {where.line + 2}" if where is not None else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise _BadFile(f"malformed front matter{line}: {problem}; fix the YAML") from None
+        loaded = load_yaml(header, "front matter", line_offset=1)
+    except YamlError as e:
+        line = f" at line {e.line}" if e.line is not None else ""
+        raise _BadFile(f"malformed front matter{line}: {e.problem}; fix the YAML") from None
+    meta = loaded.data
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise _BadFile("front matter must be 'key: value' lines, not a list or a bare value")
-    return meta, raw[end.end() :]
+    return _as_written(meta, loaded.authored), raw[end.end() :]
+
+
+def _as_written(meta: dict[Any, Any], authored: dict[tuple[Any, ...], str]) -> dict[str, Any]:
+    """Front matter with every value YAML read as a number or boolean back as the text
+    written (`id: 0123` is '0123', `topics: [strike, 2026]` is ['strike', '2026']); keys are
+    text too. A document's metadata is text; only `date` is parsed, by the Document."""
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        name = str(key)
+        if isinstance(value, list):
+            value = [authored.get((name, i), item) for i, item in enumerate(value)]
+        out[name] = authored.get((name,), value)
+    return out
 
 
 def _first_heading_or_line(body: str) -> str:
@@ -270,9 +315,11 @@ def _row_document(
     meta.setdefault("outlet", options.default_outlet)
     meta.setdefault("language", options.default_language)
     try:
-        return build_document(meta, text.strip(), source, row_id)
+        document = build_document(meta, text.strip(), source, row_id)
     except _BadFile as e:
         raise _BadFile(f"{where}: {e}") from None
+    document.repairs[:] = [f"{where}: {note}" for note in document.repairs]
+    return document
 
 
 def jsonl_documents(
@@ -306,8 +353,10 @@ def csv_documents(
 ) -> tuple[list[Document], list[str]]:
     """A table with a header row; the text column is `options.text_field`."""
     csv.field_size_limit(2**31 - 1)
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(io.StringIO(_decode(path), newline=""), delimiter=delimiter)
+    expected = "\t" if path.suffix.lower() == ".tsv" else ","
+    text = _decode(path)
+    delimiter = sniff_text(text[:65536], expected).sep  # spreadsheets export ';' or tabs too
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns = reader.fieldnames or []
     if options.text_field not in columns:
         raise _BadFile(
@@ -427,6 +476,7 @@ def read_documents(
                 continue
             seen[doc.id] = source
             result.documents.append(doc)
+            result.repaired.extend(FileProblem(path=source, problem=r) for r in doc.repairs)
     return result
 
 

@@ -10,12 +10,12 @@ of relevant articles found in the first k.
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from scenariosim.errors import InputFileError
 from scenariosim.knowledge.retrieve import RetrievalFilter, RetrievalSettings
 from scenariosim.knowledge.store import CorpusStore
+from scenariosim.yaml_io import load_yaml
 
 DEFAULT_KS = (1, 3, 5, 10)
 
@@ -71,11 +71,10 @@ def load_queries(paths: Sequence[Path]) -> list[LabelledQuery]:
     queries: list[LabelledQuery] = []
     for path in paths:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            loaded = load_yaml(path.read_text(encoding="utf-8"), str(path))
         except FileNotFoundError:
             raise InputFileError(f"query file not found: {path}") from None
-        except yaml.YAMLError as e:
-            raise InputFileError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+        data = loaded.data
         entries = data.get("queries") if isinstance(data, dict) else None
         if not isinstance(entries, list) or not entries:
             raise InputFileError(f"{path}: expected a non-empty top-level 'queries:' list")

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from scenariosim.errors import InputFileError
+from scenariosim.text_rules import normalise_name
+from scenariosim.yaml_io import load_yaml, validate_authored
 
 DEFAULT_GAZETTEER = Path(__file__).parents[1] / "data" / "world" / "gazetteer.yaml"
 
@@ -22,7 +23,6 @@ EntityKind = Literal[
     "province", "town", "country", "place", "outlet", "person", "organisation", "currency"
 ]
 _REGION_CODE = re.compile(r"geo_\d{2}")
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
 class Entity(BaseModel):
@@ -55,12 +55,6 @@ class Entity(BaseModel):
         if self.kind != "person":
             return ()
         return tuple(dict.fromkeys(n.split()[-1] for n in self.all_names if " " in n))
-
-
-def normalise_name(name: str) -> str:
-    """Case-, space- and possessive-insensitive key: "Carriers’ Association's" -> same key."""
-    words = " ".join(name.replace("’", "'").split()).lower()
-    return _POSSESSIVE.sub("", words)
 
 
 class Gazetteer(BaseModel):
@@ -142,17 +136,16 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     """Read and check a gazetteer file; the shipped Atropia one by default."""
     path = path or DEFAULT_GAZETTEER
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = load_yaml(path.read_text(encoding="utf-8"), str(path))
     except FileNotFoundError:
         raise InputFileError(f"gazetteer not found: {path}; fix world.gazetteer") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputFileError(f"{path}: cannot read the gazetteer ({e})") from None
-    except yaml.YAMLError as e:
-        raise InputFileError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    data = loaded.data
     if not isinstance(data, dict) or not isinstance(data.get("entities"), list):
         raise InputFileError(f"{path}: expected a top-level 'entities:' list")
     try:
-        gazetteer = Gazetteer.model_validate(data)
+        gazetteer = validate_authored(Gazetteer, loaded)
     except ValidationError as e:
         first = e.errors()[0]
         loc = first["loc"]

@@ -81,6 +81,9 @@ class IngestReport(BaseModel):
     embedded_chunks: int = 0
     problems: list[FileProblem] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="Files of unsupported types.")
+    repaired: list[FileProblem] = Field(
+        default_factory=list, description="Text that was not clean Unicode, repaired and read."
+    )
     fingerprint: str = ""
     seconds: float = 0.0
 
@@ -105,6 +108,14 @@ def corpus_name_for(corpus: Path | str) -> str:
         return SHIPPED_NAME
     digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:6]
     return f"{ascii_slug(resolved.stem or resolved.name, 'corpus')[:30]}-{digest}"
+
+
+def corpus_root(corpus: Path | Sequence[Path] | None) -> str:
+    """The folders or files a collection was ingested from, resolved, as recorded."""
+    if corpus is None:
+        return ""
+    paths = [corpus] if isinstance(corpus, Path) else list(corpus)
+    return ", ".join(sorted(str(Path(p).resolve()) for p in paths))
 
 
 def chroma_name(*parts: str) -> str:
@@ -157,9 +168,11 @@ class CorpusStore:
         chunking: ChunkSettings | None = None,
         corpus: Path | Sequence[Path] | None = None,
         read_options: ReadOptions | None = None,
+        corpus_name: str = "",
     ) -> None:
         self.client = client
         self.name = name
+        self.corpus_name = corpus_name
         self.embeddings = embeddings
         self.model_name = model_name
         self.chunking = chunking or ChunkSettings()
@@ -174,6 +187,18 @@ class CorpusStore:
         )
         self.batch_size = client.get_max_batch_size()
         self._fingerprint: str | None = None
+        self._check_name()
+
+    def _check_name(self) -> None:
+        """Two corpus names that map to one collection (`Team News`, `team_news`) are an
+        error, not one collection silently shared."""
+        recorded = str((self.collection.metadata or {}).get("corpus_name") or "")
+        if self.corpus_name and recorded and recorded != self.corpus_name:
+            raise ConfigError(
+                f"corpus name '{self.corpus_name}' maps to collection '{self.name}', which "
+                f"already holds corpus '{recorded}'; use --name '{recorded}' to work on that "
+                "corpus, or a name that differs in its letters or digits to keep them apart"
+            )
 
     @classmethod
     def open(
@@ -195,6 +220,8 @@ class CorpusStore:
         where = str(corpus) if isinstance(corpus, Path) else ", ".join(map(str, corpus or []))
         return {
             "corpus": where or "(documents passed in)",
+            "corpus_name": self.corpus_name,
+            "corpus_root": corpus_root(corpus),
             "embedding_model": self.model_name,
             "chunk_size": self.chunking.size,
             "chunk_overlap": self.chunking.overlap,
@@ -239,12 +266,14 @@ class CorpusStore:
         problems: Sequence[FileProblem] | None = None,
         *,
         progress: Progress | None = None,
+        replace: bool = False,
     ) -> IngestReport:
         """Bring the collection in step with a corpus and report what changed.
 
         `source` is a folder, files, or documents already read (with their `problems`);
         by default the corpus the store was opened for. An empty corpus is an error and
-        changes nothing.
+        changes nothing. Documents another folder's ingest added are removed only when
+        `replace` says so; otherwise that is an error and nothing changes.
         """
         started = time.perf_counter()
         if source is None:
@@ -257,23 +286,43 @@ class CorpusStore:
             paths = [item for item in items if isinstance(item, Path)]
             result = read_documents(paths, self.read_options)
             where = paths[0] if len(paths) == 1 else paths
+            root = corpus_root(where)
         else:
             docs = [item for item in items if isinstance(item, Document)]
             result = ReadResult(documents=docs, problems=list(problems or []))
             where = self.corpus if self.corpus is not None else Path("(documents passed in)")
+            root = ""  # documents passed in are what the caller wants the collection to hold
         if not result.documents:
             raise InputFileError(empty_corpus_message(where, result))
-        report = self.sync(result, progress=progress)
+        report = self.sync(result, progress=progress, root="" if replace else root)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
-    def sync(self, result: ReadResult, progress: Progress | None = None) -> IngestReport:
-        """Embed new and changed documents, drop deleted ones, keep unreadable ones."""
+    def sync(
+        self, result: ReadResult, progress: Progress | None = None, root: str = ""
+    ) -> IngestReport:
+        """Embed new and changed documents, drop deleted ones, keep unreadable ones.
+
+        With `root` (the folder read), documents are removed only if the collection was
+        last ingested from that same folder: another folder's documents are never dropped
+        silently.
+        """
         stored = self._stored()
         wanted = {d.id: d for d in result.documents}
         protected = result.problem_sources
         gone = [i for i in stored if i not in wanted]
         removed = sorted(i for i in gone if stored[i].source not in protected)
+        recorded = str((self.collection.metadata or {}).get("corpus_root") or "")
+        if removed and root and recorded and recorded != root:
+            shown = ", ".join(removed[:3]) + (
+                f" and {len(removed) - 3} more" if len(removed) > 3 else ""
+            )
+            raise ConfigError(
+                f"ingesting {root} into collection '{self.name}' would remove {len(removed)} "
+                f"document(s) an ingest of {recorded} added ({shown}); nothing was changed. "
+                "Use another --name to keep the two corpora apart, or pass --replace to make "
+                f"{root} the collection's whole corpus"
+            )
         kept = sorted(i for i in gone if stored[i].source in protected)
         changed = [
             d
@@ -351,6 +400,7 @@ class CorpusStore:
             embedded_chunks=len(pairs),
             problems=result.problems,
             skipped=result.skipped,
+            repaired=result.repaired,
             fingerprint=self._fingerprint,
         )
 
@@ -505,4 +555,57 @@ def open_store(
         chunking,
         corpus,
         read_options,
+        corpus_name=name,
+    )
+
+
+def open_stored(
+    settings: Settings,
+    *,
+    server: str | None = None,
+    store_dir: Path | None = None,
+    embeddings: Embeddings | None = None,
+) -> CorpusStore:
+    """The one corpus a store holds (for `corpus query --store S` without --corpus): an
+    error naming the collections if it holds none or several, or one of another model."""
+    from scenariosim.models import make_embeddings, parse_spec
+
+    location: Path | str = server or store_dir or settings.cache_dir / "chroma"
+    client = connect(location)
+    collections = [c if isinstance(c, str) else c.name for c in client.list_collections()]
+    if not collections:
+        raise ConfigError(
+            f"the store {location} holds no corpus; ingest one first "
+            "(scenariosim corpus ingest DIR --store ...) or pass --corpus DIR"
+        )
+    if len(collections) > 1:
+        raise ConfigError(
+            f"the store {location} holds {len(collections)} collections "
+            f"({', '.join(sorted(collections))}); say which corpus to search with --corpus DIR "
+            "or --name NAME"
+        )
+    meta = client.get_collection(collections[0]).metadata or {}
+    if embeddings is None:
+        embeddings = make_embeddings(settings.embedding_model, settings)
+    model_name = getattr(embeddings, "model_name", None) or str(
+        parse_spec(settings.embedding_model)
+    )
+    stored_model = str(meta.get("embedding_model") or model_name)
+    if stored_model != model_name:
+        raise ConfigError(
+            f"collection '{collections[0]}' in {location} was embedded with {stored_model}, "
+            f"not {model_name}; set SCENARIOSIM_EMBEDDING_MODEL to match or re-ingest"
+        )
+    chunking = ChunkSettings(
+        size=int(meta.get("chunk_size", ChunkSettings().size)),
+        overlap=int(meta.get("chunk_overlap", ChunkSettings().overlap)),
+        embed_title=bool(meta.get("embed_title", ChunkSettings().embed_title)),
+    )
+    return CorpusStore(
+        client,
+        collections[0],
+        embeddings,
+        model_name,
+        chunking,
+        corpus_name=str(meta.get("corpus_name") or ""),
     )

@@ -190,11 +190,19 @@ def render_card(
         "",
         "## Tables and fields",
         "",
-        "Each table is a config; load one with "
+        "Each table with rows is a config; load one with "
         '`datasets.load_dataset("<this folder>", "posts")`, or read `<table>.parquet` / '
         "`<table>.jsonl` (every row, with a `split` column) with pandas.",
         "",
     ]
+    empty = [t for t in TABLE_ORDER if t in summary.counts and not summary.counts[t]]
+    if empty:
+        body += [
+            f"Empty in this run: {', '.join(empty)}. Their `<table>.parquet` holds the "
+            "columns and no rows; `datasets.load_dataset` cannot load a table of 0 rows, so "
+            "read them with pandas or `datasets.Dataset(pyarrow.parquet.read_table(path))`.",
+            "",
+        ]
     for table in TABLE_ORDER:
         counts = summary.counts.get(table, {})
         if not counts:

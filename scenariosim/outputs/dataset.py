@@ -21,7 +21,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 
 from scenariosim.files import atomic_write_text, replacing
 from scenariosim.jsonl import jsonl_text
@@ -32,6 +31,7 @@ from scenariosim.outputs.records import ImageRecord, PersonaRecord
 from scenariosim.outputs.run_folder import DATASET_DIR, TABLES, RunFolder, open_run
 from scenariosim.outputs.splits import SPLITS, UNSPLIT, SplitBy, SplitPlan, group_key, plan_splits
 from scenariosim.outputs.tables import arrow_table, flat_critique, flat_record
+from scenariosim.yaml_io import dump_yaml
 
 IMAGE_FEATURES = json.dumps({"info": {"features": {"image": {"_type": "Image"}}}})
 TABLE_ORDER = ("posts", "comments", "image_prompts", "images", "critiques", "chunks", "personas")
@@ -50,21 +50,19 @@ class DatasetSummary:
 
 
 def yaml_text(data: Any) -> str:
-    """YAML with non-ASCII text readable, unless PyYAML would not read it back the same.
-
-    PyYAML's `allow_unicode` writes some line breaks (U+0085) raw inside quotes, where its
-    own reader turns them into spaces; such data is written with escapes instead.
-    """
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    if yaml.safe_load(text) == data:
-        return text
-    return yaml.safe_dump(data, sort_keys=False)
+    """YAML that reads back as `data` (see `scenariosim.yaml_io.dump_yaml`)."""
+    return dump_yaml(data)
 
 
 def _write_parquet(path: Path, table: pa.Table) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with replacing(path) as tmp:
-        pq.write_table(table, tmp)
+        if table.num_rows:
+            pq.write_table(table, tmp)
+        else:
+            # Only the schema, no row group: a 0-row row group makes `datasets` read with batch
+            # size 0 ("BatchSize must be greater than 0"); pandas and pyarrow read either.
+            pq.ParquetWriter(tmp, table.schema).close()
 
 
 def load_records(run_dir: Path) -> dict[str, list[dict[str, Any]]]:

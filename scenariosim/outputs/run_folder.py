@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scenariosim.errors import ConfigError, InputFileError
 from scenariosim.jsonl import read_jsonl
+from scenariosim.yaml_io import YamlError, read_yaml
 
 RESOLVED_FILE = "scenario.resolved.yaml"
 RECORDS_FILE = "records.jsonl"
@@ -79,9 +78,9 @@ def _read_resolved(path: Path, missing: list[str]) -> dict[str, Any]:
         )
         return {}
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise InputFileError(f"{file} is not valid YAML ({e}); restore it from a backup") from e
+        data = read_yaml(file).data
+    except YamlError as e:
+        raise InputFileError(f"{e} Or restore it from a backup.") from None
     if not isinstance(data, dict):
         raise InputFileError(f"{file} should be a mapping; restore it from a backup")
     return data

@@ -11,6 +11,7 @@ Why it is built this way:
   10M people fit in well under 1 GB.
 """
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
+from scenariosim.csv_dialect import sniff_csv
 from scenariosim.errors import InputFileError
 from scenariosim.personas.schema import (
     ASSETS,
@@ -210,6 +212,19 @@ def _write_cache(frame: pd.DataFrame, cached: Path) -> None:
 
 def _missing(path: Path, available: list[str], columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in available]
+    spelt = {str(a).strip().lower(): str(a) for a in available}
+    near = [(c, spelt[c]) for c in missing if c in spelt]
+    if near:  # the column is there, written another way: adding it would not help
+        wanted, found = near[0]
+        raise InputFileError(
+            f"{path}: column '{wanted}' is there as '{found}'; rename it to '{wanted}' "
+            "(column names are lowercase, without spaces; see docs/personas.md)"
+        )
+    if len(available) == 1 and missing:
+        raise InputFileError(
+            f"{path}: the header is one column ('{str(available[0])[:60]}'); the file's "
+            "separator is not a comma, semicolon, tab or '|'; save it as comma-separated CSV"
+        )
     if missing:
         more = (
             f" (and {len(missing) - 1} more: {', '.join(missing[1:])})" if len(missing) > 1 else ""
@@ -241,18 +256,46 @@ def _stata_chunks(path: Path, columns: tuple[str, ...]) -> Iterator[pd.DataFrame
     except InputFileError:
         raise
     except (ValueError, OSError, EOFError, KeyError, IndexError, UnicodeDecodeError) as e:
-        raise InputFileError(
-            f"{path}: cannot be read as a Stata file ({type(e).__name__}: {e}); is it "
-            "truncated? Download it again from the World Bank Microdata Library."
-        ) from e
+        raise InputFileError(_stata_problem(path, e)) from e
+
+
+def _stata_problem(path: Path, error: Exception) -> str:
+    """Why a .dta file cannot be read, with the fix that fits: a file cut short is downloaded
+    again; a file that is not Stata at all (a renamed CSV, say) is not."""
+    detail = f"{type(error).__name__}: {error}"
+    with contextlib.suppress(OSError):
+        head = path.read_bytes()[:64]
+        # Format 117+ opens with a tag; older ones with their version (102-115), byte order
+        # (1 or 2) and file type (1).
+        old = len(head) > 2 and 102 <= head[0] <= 115 and head[1] in (1, 2) and head[2] == 1
+        stata = head.startswith(b"<stata_dta>") or old
+        if not stata:
+            return (
+                f"{path}: not a Stata .dta file ({detail}); it does not start like one. "
+                "Rename it to its real type (.csv, .parquet) or export it again as .dta."
+            )
+    if isinstance(error, EOFError) or "smaller than requested" in str(error):
+        return (
+            f"{path}: cannot be read as a Stata file ({detail}); is it truncated? Download "
+            "it again from the World Bank Microdata Library."
+        )
+    return (
+        f"{path}: cannot be read as a Stata file ({detail}); open it in Stata or pandas to "
+        "see what is wrong, or export it again."
+    )
 
 
 def _csv_chunks(path: Path, columns: tuple[str, ...]) -> Iterator[pd.DataFrame]:
     try:
-        header = pd.read_csv(path, nrows=0).columns.tolist()
+        # A spreadsheet's "CSV" may use ';' or tabs, a decimal comma and a byte-order mark.
+        dialect = sniff_csv(path)
+        style = {"sep": dialect.sep, "decimal": dialect.decimal, "encoding": "utf-8-sig"}
+        header = pd.read_csv(path, nrows=0, **style).columns.tolist()
         _missing(path, header, columns)
         dtypes = {c: str for c in columns if SCHEMA[c].kind in ("id", "category")}
-        with pd.read_csv(path, usecols=list(columns), dtype=dtypes, chunksize=CHUNK_ROWS) as reader:
+        with pd.read_csv(
+            path, usecols=list(columns), dtype=dtypes, chunksize=CHUNK_ROWS, **style
+        ) as reader:
             yield from reader
     except InputFileError:
         raise

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from scenariosim.errors import InputFileError
+from scenariosim.yaml_io import read_yaml
 
 NAMES_FILE = Path(__file__).parents[1] / "data" / "personas" / "names.yaml"
 OLDER_FROM_AGE = 45
@@ -52,7 +51,7 @@ class NameLists:
 def name_lists(path: Path = NAMES_FILE, reserved: tuple[str, ...] = ()) -> NameLists:
     """The lists, with `reserved` full names (e.g. the gazetteer's people) blocked too."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path).data
         lists = NameLists(
             male_older=tuple(data["male"]["older"]),
             male_younger=tuple(data["male"]["younger"]),
@@ -64,7 +63,7 @@ def name_lists(path: Path = NAMES_FILE, reserved: tuple[str, ...] = ()) -> NameL
                 skeleton(masculine(n.split()[-1])) for n in [*data["blocked_families"], *reserved]
             ),
         )
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as e:
+    except (OSError, KeyError, TypeError) as e:
         raise InputFileError(f"{path}: not a valid name list ({type(e).__name__}: {e})") from e
     return lists
 

@@ -1,16 +1,15 @@
 """Census regions as Atropian provinces, from the world gazetteer.
 
 The census only knows `geo_01`..`geo_10`; the gazetteer's entities of kind `province`
-carry the region they stand for. Read here with `yaml.safe_load` (no dependency on the
+carry the region they stand for. Read here with `scenariosim.yaml_io` (no dependency on the
 knowledge package) and only provinces are relied on, as others append to the file.
 """
 
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from scenariosim.errors import InputFileError
+from scenariosim.yaml_io import YamlError, read_yaml
 
 GAZETTEER = Path(__file__).parents[1] / "data" / "world" / "gazetteer.yaml"
 
@@ -43,8 +42,8 @@ def _entities(path: Path) -> list[dict]:
 def _read(path: Path, mtime_ns: int) -> list[dict]:
     """The entity dicts (cached per file version; others append to the gazetteer)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
+        data = read_yaml(path).data or {}
+    except (OSError, YamlError) as e:
         raise InputFileError(f"{path}: cannot read the gazetteer ({e})") from e
     entities = data.get("entities", []) if isinstance(data, dict) else []
     return [e for e in entities if isinstance(e, dict)]

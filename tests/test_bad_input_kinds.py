@@ -1,0 +1,557 @@
+"""Issue 17, by kind: each kind of bad input tested beyond the instance a user sent in.
+
+tests/test_bad_input.py runs each instance through the CLI (exit 2, one message, nothing
+changed); here each kind is checked over other keys, other formats and other fields, and
+the cases that must succeed (a `;` census, a cut emoji, an empty comments table) do.
+"""
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fake_backends import fake_models
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from scenariosim.cli import app
+from scenariosim.errors import ConfigError, InputFileError
+from scenariosim.graph.resume import read_resolved
+from scenariosim.graph.run import run_scenario
+from scenariosim.knowledge.documents import read_documents
+from scenariosim.knowledge.evaluate import load_queries
+from scenariosim.knowledge.gazetteer import load_gazetteer
+from scenariosim.personas.load import load_census
+from scenariosim.personas.standin import CENSUS_DIR
+from scenariosim.scenario import SEED_MAX, Scenario, parse_scenario
+from scenariosim.settings import load_settings
+from scenariosim.yaml_io import YamlError, dump_yaml, load_yaml
+
+pytestmark = pytest.mark.faults
+
+CASES = Path(__file__).resolve().parent / "bad_input_cases"
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PHASE = "  - {id: a, date: 2026-08-01, title: t, event: e}\n"
+# Plain scalars YAML 1.1 turns into something else: booleans, octal and base-60 numbers,
+# floats, dates, nulls-by-another-name; a string field must get each back as written.
+AMBIGUOUS = [
+    "no", "yes", "No", "YES", "on", "off", "y", "n", "true", "False",
+    "0123", "012", "0o17", "0x1F", "1_000", "12:30", "1:02:03", "1e3", ".5", "+1", "-7",
+    "2026-08-15", "2026-08-15 10:00:00", ".inf", ".NaN", "0",
+]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _one_line_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "10000")  # rich wraps nothing
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> Iterator[Path]:
+    """The fake models and settings a CLI command reads, under tmp_path."""
+    with fake_models(), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCENARIOSIM_EMBEDDING_MODEL", "fake")
+        yield tmp_path
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+# ---- kind 1: values read from YAML keep the text the author wrote -----------------------
+
+
+@pytest.mark.parametrize("text", AMBIGUOUS)
+@pytest.mark.parametrize("field", ["name", "description", "title", "event", "query"])
+def test_a_scenario_string_field_keeps_the_text_written(field: str, text: str) -> None:
+    top = {"name": "x", "description": ""} | (
+        {field: text} if field in ("name", "description") else {}
+    )
+    phase = {"title": "t", "event": "e"} | ({field: text} if field not in top else {})
+    body = "".join(f"{k}: {v}\n" for k, v in top.items() if v) + "phases:\n"
+    body += "  - id: a\n    date: 2026-08-01\n" + "".join(
+        f"    {k}: {v}\n" for k, v in phase.items()
+    )
+    scenario = parse_scenario(body)
+    got = getattr(scenario, field) if field in top else getattr(scenario.phases[0], field)
+    assert got == text
+
+
+@pytest.mark.parametrize("text", AMBIGUOUS)
+@pytest.mark.parametrize("key", ["id", "title", "outlet", "region", "language", "movement"])
+def test_a_front_matter_value_keeps_the_text_written(tmp_path: Path, key: str, text: str) -> None:
+    meta = {"id": "doc", "title": "T", "outlet": "O"} | {key: text}
+    header = "".join(f"{k}: {v}\n" for k, v in meta.items())
+    (tmp_path / "a.md").write_text(f"---\n{header}---\nDiesel rose.\n", encoding="utf-8")
+    result = read_documents(tmp_path)
+    assert result.problems == []
+    assert getattr(result.documents[0], key) == text
+
+
+def test_front_matter_topics_keep_the_text_written(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "---\nid: a\ntopics: [strike, no, 2026, 0123]\n---\nDiesel rose.\n", encoding="utf-8"
+    )
+    assert read_documents(tmp_path).documents[0].topics == ["strike", "no", "2026", "0123"]
+
+
+def test_the_yaml11_front_matter_case_ingests_both_documents_as_written(cli_env: Path) -> None:
+    corpus = shutil.copytree(CASES / "01-front-matter-yaml11", cli_env / "news")
+    code, out = _cli("corpus", "ingest", str(corpus), "--store", str(cli_env / "s"), "--json")
+    assert code == 0, out
+    assert json.loads(out)["added_docs"] == ["0123", "83"]
+    fjord = next(d for d in read_documents(corpus).documents if d.id == "0123")
+    assert (fjord.title, fjord.outlet, fjord.language) == ("12:30", "Yes", "no")
+    assert fjord.topics == ["strike", "no"]
+
+
+def test_dates_and_numbers_still_read_as_such_where_the_schema_wants_them() -> None:
+    scenario = parse_scenario(
+        "name: x\nseed: 0123\nconcurrency: 0x10\ncritic: {threshold: 3.5}\n"
+        "phases:\n  - {id: a, date: 2026-08-01, title: t, event: e, posts: 1_000}\n"
+    )
+    assert (scenario.seed, scenario.concurrency, scenario.critic.threshold) == (123, 16, 3.5)
+    assert (str(scenario.phases[0].date), scenario.phases[0].posts) == ("2026-08-01", 1000)
+
+
+@FAST
+@given(st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=4))
+def test_yaml_the_project_writes_reads_back_the_same_under_its_loader(data: dict) -> None:
+    assert load_yaml(dump_yaml(data)).data == data
+
+
+@FAST
+@given(st.sampled_from(AMBIGUOUS) | st.from_regex(r"[0-9][0-9_:.eE+-]{0,8}", fullmatch=True))
+def test_a_number_like_name_survives_a_trip_through_the_resolved_file(text: str) -> None:
+    scenario = Scenario(
+        name=text, phases=[{"id": "a", "date": "2026-08-01", "title": text, "event": "e"}]
+    )
+    data = load_yaml(dump_yaml(scenario.model_dump(mode="json"))).data
+    assert Scenario.model_validate(data) == scenario
+
+
+# ---- kind 2: a key written twice, at any depth, in any YAML the project reads --------
+
+
+DUPLICATES = {
+    "top": ("name: x\nname: y\nphases:\n" + PHASE, 1, 2, "name"),
+    "section": ("name: x\nmodels:\n  agent: local\n  agent: fake\nphases:\n" + PHASE, 3, 4,
+                "models.agent"),
+    "list item": ("name: x\nphases:\n  - id: a\n    date: 2026-08-01\n    title: t\n"
+                  "    event: e\n    title: u\n", 5, 7, "phases.0.title"),
+    "flow mapping": ("name: x\nphases:\n  - {id: a, id: b, date: 2026-08-01, title: t, event: e}\n",
+                     3, 3, "phases.0.id"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("where", DUPLICATES)
+def test_a_scenario_key_written_twice_names_both_lines(where: str) -> None:
+    text, first, second, key = DUPLICATES[where]
+    with pytest.raises(ConfigError) as caught:
+        parse_scenario(text, "s.yaml")
+    assert f"s.yaml, lines {first} and {second}: key '{key}' is written twice" in str(caught.value)
+
+
+def test_a_front_matter_key_written_twice_names_the_file_and_both_lines(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "---\nid: a\ntopics: [x]\nid: b\n---\nDiesel rose.\n", encoding="utf-8"
+    )
+    result = read_documents(tmp_path)
+    assert result.documents == []
+    assert result.problems[0].path == "a.md"
+    assert "lines 2 and 4" in result.problems[0].problem
+    assert "'id' is written twice" in result.problems[0].problem
+
+
+def test_a_gazetteer_key_written_twice_names_both_lines(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text("entities:\n  - name: Baku\n    kind: city\n    name: Bakı\n", encoding="utf-8")
+    with pytest.raises(YamlError, match=r"g\.yaml, lines 2 and 4: key 'entities\.0\.name'"):
+        load_gazetteer(path)
+
+
+def test_a_query_file_key_written_twice_names_both_lines(tmp_path: Path) -> None:
+    path = tmp_path / "queries.yaml"
+    path.write_text("queries: []\nqueries:\n  - {query: q, relevant: [a]}\n", encoding="utf-8")
+    with pytest.raises(YamlError, match=r"queries\.yaml, lines 1 and 2: key 'queries'"):
+        load_queries([path])
+
+
+def test_a_resolved_file_key_written_twice_names_both_lines(tmp_path: Path) -> None:
+    (tmp_path / "scenario.resolved.yaml").write_text(
+        "run_id: r1\nscenario: {}\nrun_id: r2\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"lines 1 and 3: key 'run_id' is written twice"):
+        read_resolved(tmp_path)
+
+
+def test_a_yaml_merge_key_is_not_taken_for_a_key_written_twice() -> None:
+    data = load_yaml("base: &b {k: 1, v: 2}\nuse:\n  <<: *b\n  k: 3\n").data
+    assert data["use"] == {"k": 3, "v": 2}
+
+
+# ---- kind 3: text that is not clean Unicode, in any field of any format ----------------
+
+BAD_TEXT = st.text(
+    st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=()),
+    min_size=1,
+    max_size=20,
+)
+
+
+@FAST
+@given(key=st.sampled_from(["id", "title", "outlet", "topics", "note", "text"]), value=BAD_TEXT)
+def test_any_jsonl_field_holding_any_text_never_raises_and_good_rows_ingest(
+    tmp_path_factory: pytest.TempPathFactory, key: str, value: str
+) -> None:
+    folder = tmp_path_factory.mktemp("jsonl")
+    good = {"id": "good", "title": "Fine", "text": "Bakers raised the price of bread."}
+    bad = {"id": "bad", "title": "T", "text": "Drivers will strike."} | {key: value}
+    lines = [json.dumps(good), json.dumps(bad)]  # json.dumps escapes lone surrogates
+    (folder / "wire.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = read_documents(folder)
+    assert "good" in {d.id for d in result.documents}
+    for doc in result.documents:
+        doc.model_dump_json().encode("utf-8")  # every kept field is clean Unicode
+
+
+@pytest.mark.parametrize(
+    ("case", "ids", "named"),
+    [
+        ("in-text", ["w1", "w2", "w3"], "line 2: key 'text': 1 lone surrogate"),
+        ("in-title", ["t1", "t2"], "line 1: key 'title': 1 lone surrogate"),
+        ("in-extra-key", ["t2"], "line 1: key 'note': 1 lone surrogate"),
+    ],
+)
+def test_a_cut_emoji_escape_is_repaired_with_a_warning_naming_line_and_key(
+    cli_env: Path, case: str, ids: list[str], named: str
+) -> None:
+    corpus = shutil.copytree(CASES / "03-lone-surrogate" / case, cli_env / "news")
+    code, out = _cli("corpus", "ingest", str(corpus), "--store", str(cli_env / "s"))
+    assert code == 0, out
+    assert "Traceback" not in out
+    assert f"repaired wire.jsonl: {named}" in out
+    result = read_documents(corpus)
+    assert sorted(d.id for d in result.documents) == ids
+    assert all("\ufffd" not in d.text or d.id == "w2" for d in result.documents)
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "jsonl"])
+def test_control_characters_are_removed_in_every_text_format(tmp_path: Path, fmt: str) -> None:
+    text = "Diesel\x1b rose\x07 today."  # (a NUL byte makes a text file binary: refused)
+    if fmt == "md":
+        (tmp_path / "a.md").write_text(f'---\nid: a\ntitle: "T\\x01"\n---\n{text}\n')
+    elif fmt == "csv":
+        (tmp_path / "a.csv").write_text(f"id,title,text\na,T\x01,{text}\n")
+    else:
+        (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a", "title": "T\x01", "text": text}))
+    result = read_documents(tmp_path)
+    assert [(d.title, d.text) for d in result.documents] == [("T", "Diesel rose today.")]
+    assert any("control character" in r.problem for r in result.repaired)
+
+
+# ---- kind 4: files that are almost the expected format ---------------------------------
+
+
+def _census_subset() -> tuple[pd.DataFrame, pd.DataFrame]:
+    households = pd.read_parquet(CENSUS_DIR / "households.parquet").head(20)
+    people = pd.read_parquet(CENSUS_DIR / "individuals.parquet")
+    return households, people[people["hid"].isin(households["hid"])]
+
+
+@pytest.mark.parametrize(
+    ("sep", "decimal", "encoding"),
+    [(",", ".", "utf-8"), (";", ",", "utf-8"), ("\t", ".", "utf-8"), ("|", ".", "utf-8"),
+     (";", ",", "utf-8-sig"), (",", ".", "utf-8-sig"), ("\t", ",", "utf-8")],
+)  # fmt: skip
+def test_a_census_exported_in_any_spreadsheet_dialect_reads_like_the_comma_one(
+    tmp_path: Path, sep: str, decimal: str, encoding: str
+) -> None:
+    households, people = _census_subset()
+    for name, dialect in (("plain", (",", ".", "utf-8")), ("other", (sep, decimal, encoding))):
+        folder = tmp_path / name
+        folder.mkdir()
+        for table, frame in (("households", households), ("individuals", people)):
+            frame.to_csv(
+                folder / f"{table}.csv",
+                index=False,
+                sep=dialect[0],
+                decimal=dialect[1],
+                encoding=dialect[2],
+            )
+    plain = load_census(tmp_path / "plain", cache_dir=tmp_path / "c1")
+    other = load_census(tmp_path / "other", cache_dir=tmp_path / "c2")
+    pd.testing.assert_frame_equal(plain.people, other.people)
+
+
+def test_the_semicolon_census_case_is_read(cli_env: Path) -> None:
+    census = shutil.copytree(CASES / "05-semicolon-csv" / "census", cli_env / "census")
+    code, out = _cli("personas", "census", str(census))
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_a_corpus_csv_with_another_separator_is_read(tmp_path: Path, sep: str) -> None:
+    source = (CASES / "05-semicolon-csv" / "corpus" / "news.csv").read_text(encoding="utf-8")
+    (tmp_path / "news.csv").write_text(source.replace(";", sep), encoding="utf-8")
+    result = read_documents(tmp_path)
+    assert result.problems == []
+    assert [(d.id, d.title) for d in result.documents] == [("c1", "Bus fares rise")]
+    assert "0,40 to 0,55" in result.documents[0].text
+
+
+def test_a_census_column_written_another_way_is_named_not_asked_for(tmp_path: Path) -> None:
+    households, people = _census_subset()
+    households.rename(columns={"hhweight": "HHWeight "}).to_csv(
+        tmp_path / "households.csv", index=False
+    )
+    people.to_csv(tmp_path / "individuals.csv", index=False)
+    with pytest.raises(InputFileError) as caught:
+        load_census(tmp_path, cache_dir=tmp_path / "c")
+    assert "'hhweight' is there as 'HHWeight '" in str(caught.value)
+    assert "add the column" not in str(caught.value)
+
+
+def test_a_csv_renamed_to_dta_is_not_called_truncated(tmp_path: Path) -> None:
+    households, people = _census_subset()
+    households.to_csv(tmp_path / "WLD_2023_SYNTH-SVY-HLD-EN_v01_M.dta", index=False)
+    people.to_csv(tmp_path / "individuals.csv", index=False)
+    with pytest.raises(InputFileError) as caught:
+        load_census(tmp_path, cache_dir=tmp_path / "c")
+    assert "not a Stata .dta file" in str(caught.value)
+    assert "Download it again" not in str(caught.value)
+
+
+# ---- kind 5: every value validated by one set of rules before work starts --------------
+
+OUT_OF_BOUNDS = [
+    ("--seed", "-1", "greater than or equal to 0"),
+    ("--seed", str(SEED_MAX + 1), f"less than or equal to {SEED_MAX}"),
+    ("--seed", "99999999999999999999999", f"less than or equal to {SEED_MAX}"),
+    ("--concurrency", "0", "greater than or equal to 1"),
+    ("--concurrency", "-3", "greater than or equal to 1"),
+    ("--concurrency", "100000", "less than or equal to 256"),
+]
+
+
+@pytest.mark.parametrize(("option", "value", "rule"), OUT_OF_BOUNDS)
+def test_an_out_of_bounds_option_exits_2_before_any_run_folder(
+    tmp_path: Path, option: str, value: str, rule: str
+) -> None:
+    out = tmp_path / "runs"
+    code, text = _cli("run", str(CASES / "11-zero-counts.yaml"), option, value, "--out", str(out))
+    assert code == 2
+    assert f"Error: {option} {value}: Input should be {rule}" in text
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("seed", SEED_MAX + 1), ("concurrency", 0), ("seed", -5)]
+)
+def test_the_scenario_file_and_the_command_line_share_one_rule(key: str, value: int) -> None:
+    with pytest.raises(ConfigError, match=f"line 2: '{key}'"):
+        parse_scenario(f"name: x\n{key}: {value}\nphases:\n{PHASE}", "s.yaml")
+
+
+def test_an_out_of_bounds_environment_setting_exits_2(tmp_path: Path) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCENARIOSIM_CONCURRENCY", "0")
+        code, text = _cli("run", str(CASES / "11-zero-counts.yaml"), "--out", str(tmp_path))
+    assert code == 2
+    assert "setting 'concurrency'" in text and "SCENARIOSIM_CONCURRENCY" in text
+
+
+def test_the_largest_seed_runs_through_to_a_dataset(cli_env: Path) -> None:
+    scenario = (CASES / "11-zero-counts.yaml").read_text(encoding="utf-8")
+    (cli_env / "s.yaml").write_text(scenario + "models: {agent: fake, critic: fake}\n")
+    out = cli_env / "runs"
+    code, text = _cli("run", str(cli_env / "s.yaml"), "--seed", str(SEED_MAX), "--out", str(out))
+    assert code == 0, text
+    (run_dir,) = out.iterdir()
+    resolved = load_yaml((run_dir / "scenario.resolved.yaml").read_text(encoding="utf-8")).data
+    assert resolved["scenario"]["seed"] == SEED_MAX
+    assert len(pd.read_parquet(run_dir / "dataset" / "personas.parquet")) == 1
+
+
+# ---- kind 6: resume after an allowed input change keeps both fingerprints ---------------
+
+
+def test_a_resume_allowed_to_continue_with_a_changed_corpus_records_both(cli_env: Path) -> None:
+    corpus = cli_env / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\nid: a\ntitle: T\n---\nDiesel rose.\n", encoding="utf-8")
+    scenario = Scenario.model_validate(
+        {
+            "name": "resume",
+            "world": {"corpus": str(corpus)},
+            "personas": {"n": 1},
+            "models": {"agent": "fake", "critic": "fake"},
+            "phases": [{"id": "a", "date": "2026-08-01", "title": "t", "event": "e",
+                        "posts": 0, "comments": 0, "images": 0}],
+        }
+    )  # fmt: skip
+    out = cli_env / "runs"
+    run_scenario(scenario, load_settings(), out, run_id="r1", use_cache=False)
+    (corpus / "b.md").write_text("---\nid: b\ntitle: U\n---\nBread rose.\n", encoding="utf-8")
+    code, text = _cli("run", "--resume", "r1", "--out", str(out), "--allow-changed-inputs", "-q")
+    assert code == 0, text
+    resolved = load_yaml((out / "r1" / "scenario.resolved.yaml").read_text()).data
+    change = resolved["resumed_with_changed_inputs"][0]["changes"]["corpus_fingerprint"]
+    assert change["recorded"] == resolved["resolved"]["corpus_fingerprint"]
+    assert change["found"] != change["recorded"]
+
+
+# ---- kind 7: store identities never collide silently ----------------------------------
+
+
+def test_a_query_of_a_store_searches_the_corpus_ingested_there_and_says_so(cli_env: Path) -> None:
+    ports = shutil.copytree(CASES / "13-collection-names" / "ports", cli_env / "ports")
+    store = str(cli_env / "store")
+    assert _cli("corpus", "ingest", str(ports), "--store", store)[0] == 0
+    code, out = _cli("corpus", "query", "dockers strike", "--store", store, "--k", "1")
+    assert code == 0, out
+    assert "port-1" in out
+    assert f"(corpus: {ports})" in out
+    assert not (cli_env / "store").joinpath("atropia").exists()
+
+
+def test_a_query_of_a_store_with_several_corpora_asks_which(cli_env: Path) -> None:
+    store = str(cli_env / "store")
+    for name in ("ports", "farms"):
+        folder = shutil.copytree(CASES / "13-collection-names" / name, cli_env / name)
+        assert _cli("corpus", "ingest", str(folder), "--store", store)[0] == 0
+    code, out = _cli("corpus", "query", "strike", "--store", store)
+    assert code == 2
+    assert "holds 2 collections" in out and "--corpus DIR or --name NAME" in out
+
+
+def test_replace_makes_the_new_folder_the_whole_corpus_when_asked(cli_env: Path) -> None:
+    store = str(cli_env / "store")
+    news = shutil.copytree(CASES / "13-collection-names", cli_env / "news")
+    assert _cli("corpus", "ingest", str(news / "ports"), "--store", store, "--name", "n")[0] == 0
+    code, out = _cli(
+        "corpus",
+        "ingest",
+        str(news / "farms"),
+        "--store",
+        store,
+        "--name",
+        "n",
+        "--replace",
+        "--json",
+    )
+    assert code == 0, out
+    assert json.loads(out)["removed_docs"] == ["port-1"]
+
+
+def test_a_re_ingest_of_the_same_folder_still_removes_its_deleted_files(cli_env: Path) -> None:
+    store = str(cli_env / "store")
+    news = shutil.copytree(CASES / "13-collection-names", cli_env / "news")
+    both = cli_env / "both"
+    both.mkdir()
+    for name in ("ports/a.md", "farms/b.md"):
+        shutil.copy(news / name, both / Path(name).name)
+    assert _cli("corpus", "ingest", str(both), "--store", store)[0] == 0
+    (both / "a.md").unlink()
+    code, out = _cli("corpus", "ingest", str(both), "--store", store, "--json")
+    assert code == 0, out
+    assert json.loads(out)["removed_docs"] == ["port-1"]
+
+
+# ---- kind 10: every exported table loads ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def empty_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished run that wrote no comments and no images (nor posts: every table empty)."""
+    root = tmp_path_factory.mktemp("posts-only")
+    scenario = Scenario.model_validate(
+        {
+            "name": "posts only",
+            "seed": 4,
+            "personas": {"n": 2},
+            "models": {"agent": "fake", "critic": "fake"},
+            "phases": [{"id": "a", "date": "2026-08-01", "title": "t", "event": "e",
+                        "posts": 0, "comments": 0, "images": 0}],
+        }
+    )  # fmt: skip
+    old = os.environ.get("SCENARIOSIM_CACHE_DIR")
+    with fake_models():
+        settings_ = load_settings(cache_dir=root / "cache", embedding_model="fake")
+        result = run_scenario(scenario, settings_, root / "runs", run_id="p1", use_cache=False)
+    assert old == os.environ.get("SCENARIOSIM_CACHE_DIR")
+    return result.dataset_dir
+
+
+def _parquet_files(dataset: Path) -> list[Path]:
+    return sorted(dataset.rglob("*.parquet"))
+
+
+def test_every_parquet_file_of_a_run_without_records_loads_with_datasets_and_pandas(
+    empty_run: Path,
+) -> None:
+    import datasets
+    import pyarrow.parquet as pq
+
+    files = _parquet_files(empty_run)
+    assert {"comments.parquet", "images.parquet", "posts.parquet"} <= {f.name for f in files}
+    for file in files:
+        assert datasets.Dataset(pq.read_table(file)).num_rows == len(pd.read_parquet(file)), file
+
+
+@pytest.mark.parametrize("table", ["posts", "comments", "image_prompts", "images", "critiques"])
+def test_an_empty_table_loads_as_zero_rows_with_its_columns(empty_run: Path, table: str) -> None:
+    import datasets
+    import pyarrow.parquet as pq
+
+    from scenariosim.outputs.tables import SCHEMAS
+
+    loaded = datasets.Dataset(pq.read_table(empty_run / f"{table}.parquet"))
+    assert loaded.num_rows == 0
+    assert {name for name, _, _ in SCHEMAS[table]} <= set(loaded.column_names)
+    assert list(pd.read_parquet(empty_run / f"{table}.parquet").columns) == loaded.column_names
+
+
+def test_every_config_the_card_lists_loads_with_load_dataset(empty_run: Path) -> None:
+    import datasets
+
+    card = (empty_run / "README.md").read_text(encoding="utf-8").split("---")[1]
+    configs = [c["config_name"] for c in load_yaml(card).data["configs"]]
+    assert configs == ["personas"]  # the only table with rows in a run that wrote nothing
+    for config in configs:
+        loaded = datasets.load_dataset(
+            str(empty_run), config, cache_dir=str(empty_run.parent / "hf")
+        )
+        rows = sum(part.num_rows for part in loaded.values())
+        assert rows == len(pd.read_parquet(empty_run / f"{config}.parquet"))
+
+
+def test_the_card_names_the_empty_tables_and_how_to_read_them(empty_run: Path) -> None:
+    card = (empty_run / "README.md").read_text(encoding="utf-8")
+    assert "Empty in this run: posts, comments, image_prompts" in card
+    assert "datasets.Dataset(pyarrow.parquet.read_table(path))" in card
+
+
+def test_the_documented_loading_lines_for_any_table_work_on_empty_tables(empty_run: Path) -> None:
+    block = (Path(__file__).resolve().parents[1] / "docs" / "outputs.md").read_text()
+    code = block.split("```python\nimport datasets")[1].split("```")[0]
+    lines = [line for line in code.splitlines() if "comments.parquet" in line]
+    assert len(lines) == 2
+    names: dict = {"folder": str(empty_run)}
+    exec("import datasets, pandas as pd, pyarrow.parquet as pq\n" + "\n".join(lines), names)
+    assert names["comments"].num_rows == 0 and len(names["frame"]) == 0
+
+
+def test_every_jsonl_table_loads_with_pandas(empty_run: Path) -> None:
+    files = sorted(empty_run.glob("*.jsonl"))
+    assert len(files) >= 5
+    for file in files:
+        frame = pd.read_json(file, lines=True) if file.stat().st_size else pd.DataFrame()
+        assert len(frame) == len(pd.read_parquet(file.with_suffix(".parquet")))
