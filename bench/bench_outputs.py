@@ -21,8 +21,8 @@ from scenariosim.labels import IMAGE_ATTRIBUTES
 from scenariosim.models.image_local import LocalSceneRenderer, render_scene
 from scenariosim.outputs.dataset import build_dataset
 from scenariosim.outputs.images import image_request, render_images
-from scenariosim.outputs.report import write_report
 from scenariosim.outputs.run_folder import open_run
+from scenariosim.reports.report import write_report
 
 WORDS = "diesel price rose junction drivers bread fares minister protest Karavan road night".split()
 

@@ -16,7 +16,7 @@ PACKAGE = REPO / "scenariosim"
 @dataclass(frozen=True)
 class Import:
     path: Path  # the importing file
-    module: str  # the importing module, e.g. scenariosim.outputs.report
+    module: str  # the importing module, e.g. scenariosim.reports.report
     target: str  # what it imports, e.g. scenariosim.outputs.records.PostRecord or yaml
     line: int
 

@@ -117,7 +117,7 @@ def make_run_folder(
 
 def finalize_small(path: Path, hostile: bool = False, **kwargs: Any) -> Any:
     """`make_run_folder` then `finalize_run` with offline bag-of-words embeddings."""
-    from scenariosim.outputs.finalize import finalize_run
+    from scenariosim.graph.finalize import finalize_run
     from scenariosim.settings import load_settings
 
     run_dir = make_run_folder(path, hostile=hostile)

@@ -53,8 +53,8 @@ def test_a_failed_final_write_leaves_the_previous_file_whole(
     "module",
     [
         "scenariosim/outputs/dataset.py",
-        "scenariosim/outputs/card.py",
-        "scenariosim/outputs/report.py",
+        "scenariosim/reports/card.py",
+        "scenariosim/reports/report.py",
         "scenariosim/outputs/export.py",
         "scenariosim/outputs/images.py",
         "scenariosim/evaluation/evaluate.py",

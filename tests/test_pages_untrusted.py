@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import yaml
 from runfolder import BagOfWordsEmbeddings, make_run_folder
-from test_outputs_report import run_chromium
+from test_reports_report import run_chromium
 from typer.testing import CliRunner
 
 from scenariosim.cli import app
-from scenariosim.outputs.finalize import finalize_run
+from scenariosim.graph.finalize import finalize_run
 from scenariosim.settings import load_settings
 
 MARK = "injected"

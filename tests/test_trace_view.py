@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from runfolder import HOSTILE
-from test_outputs_report import ESCAPED_SCRIPT, content_security_policy, run_chromium
+from test_reports_report import ESCAPED_SCRIPT, content_security_policy, run_chromium
 from trace_fixtures import traced_run
 from typer.testing import CliRunner
 

@@ -38,7 +38,7 @@ def evaluate(
     """Evaluate a run: text diversity, grounding, labels, personas, human review agreement."""
     from scenariosim.evaluation.evaluate import evaluate_run, write_evaluation
     from scenariosim.outputs.images import existing_images
-    from scenariosim.outputs.report import write_report
+    from scenariosim.reports.report import write_report
 
     folder = _open(run, out)
     images = existing_images(folder, folder.path / DATASET_DIR / "images")
@@ -84,8 +84,8 @@ def export(
     force: bool = typer.Option(False, "--force", help="Replace an existing export."),
 ) -> None:
     """Export a run's dataset, report, figures and traces as a zip or a folder."""
+    from scenariosim.graph.finalize import finalize_run
     from scenariosim.outputs.export import export_folder, export_zip
-    from scenariosim.outputs.finalize import finalize_run
     from scenariosim.outputs.naming import safe_name
 
     console = Console()

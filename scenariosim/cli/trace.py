@@ -21,7 +21,7 @@ from scenariosim.errors import ConfigError
 from scenariosim.files import atomic_write_text
 from scenariosim.outputs.trace_story import TaskStory, read_stories, select_stories
 from scenariosim.outputs.trace_summary import TraceSummary, summarise
-from scenariosim.outputs.trace_view import render_trace_page
+from scenariosim.reports.trace_view import render_trace_page
 from scenariosim.settings import load_settings
 
 TRACE_PAGE = "trace.html"

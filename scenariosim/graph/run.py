@@ -21,6 +21,7 @@ from scenariosim.files import atomic_write_text
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.feed import Feed
+from scenariosim.graph.finalize import finalize_run, image_spec
 from scenariosim.graph.resume import (
     RESOLVED_FILE,
     ResumableRun,
@@ -37,7 +38,6 @@ from scenariosim.models import ChatOptions, make_chat_model, make_image_backend
 from scenariosim.models.cache import SqliteCallCache
 from scenariosim.models.registry import check_spec, default_max_tokens
 from scenariosim.outputs.dataset import yaml_text
-from scenariosim.outputs.finalize import finalize_run, image_spec
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Scenario
 from scenariosim.settings import Settings, load_settings

@@ -24,9 +24,9 @@ from scenariosim.files import atomic_write_text
 from scenariosim.outputs.context import context_chunks
 from scenariosim.outputs.critiques import critique_records
 from scenariosim.outputs.naming import safe_name
-from scenariosim.outputs.pages import data_url, fmt, render
 from scenariosim.outputs.records import ContextChunkRecord, CritiqueRecord, ImageRecord
 from scenariosim.outputs.run_folder import RunFolder
+from scenariosim.reports.pages import data_url, fmt, render
 
 REPORT_FILE = "report.html"
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 from runfolder import HOSTILE, finalize_small
 
-from scenariosim.outputs.report import spotcheck_html
 from scenariosim.outputs.run_folder import open_run
+from scenariosim.reports.report import spotcheck_html
 
 CHROMIUM_FLAGS = (
     "--headless",

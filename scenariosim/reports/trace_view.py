@@ -11,9 +11,9 @@ values) shows as text.
 from collections.abc import Iterable
 from typing import Any
 
-from scenariosim.outputs.pages import render
 from scenariosim.outputs.trace_story import TaskStory
 from scenariosim.outputs.trace_summary import TraceSummary
+from scenariosim.reports.pages import render
 
 OPEN_UP_TO = 3  # a page of this few tasks (one record, a quiet persona) opens them all
 

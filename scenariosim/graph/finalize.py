@@ -17,12 +17,12 @@ from scenariosim.evaluation.evaluate import Evaluation, evaluate_run, write_eval
 from scenariosim.jsonl import JsonlWriter
 from scenariosim.models import make_image_backend
 from scenariosim.models.images import ImageBackend
-from scenariosim.outputs.card import write_card
 from scenariosim.outputs.dataset import DATASET_DIR, build_dataset
 from scenariosim.outputs.images import render_images
-from scenariosim.outputs.report import SPOTCHECK_THREADS, write_report
 from scenariosim.outputs.run_folder import open_run
 from scenariosim.outputs.splits import SplitBy
+from scenariosim.reports.card import write_card
+from scenariosim.reports.report import SPOTCHECK_THREADS, write_report
 from scenariosim.settings import Settings, load_settings
 
 
