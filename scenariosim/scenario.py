@@ -7,9 +7,17 @@ Unknown keys and bad values are errors naming the key and its line in the file.
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from scenariosim.errors import ConfigError
 from scenariosim.markdown import table_cell
@@ -191,6 +199,19 @@ def _describe(error: ValidationError, loaded: Loaded) -> str:
     if first["type"].startswith("date"):
         return f"{where}: '{key}': {first['msg']}. Dates are YYYY-MM-DD and must exist."
     return f"{where}: '{key}': {first['msg']}. Fix the value (see docs/scenario.md)."
+
+
+def check_seed(value: int, option: str = "--seed") -> int:
+    """A seed from anywhere (a command-line option, say) judged by the scenario's rule."""
+    try:
+        return TypeAdapter(Annotated[int, *Scenario.model_fields["seed"].metadata]).validate_python(
+            value
+        )
+    except ValidationError as e:
+        raise ConfigError(
+            f"{option} {value}: {e.errors()[0]['msg']}; the scenario's 'seed' has the same rule "
+            "(see docs/scenario.md)"
+        ) from None
 
 
 def scenario_from_yaml(loaded: Loaded, at: tuple[Any, ...] = ()) -> Scenario:

@@ -595,6 +595,13 @@ CASES = [
         ("--concurrency 0", "greater than or equal to 1"),
     ),
     Case(
+        "cli-personas-negative-seed",
+        "command line",
+        "`personas sample --seed -1`",
+        lambda folder: ["personas", "sample", "--n", "2", "--seed", "-1"],
+        ("--seed -1", "greater than or equal to 0", "same rule"),
+    ),
+    Case(
         "yaml-huge-seed",
         "scenario file",
         "a seed too big for the models and tables (`seed: 4294967296`)",

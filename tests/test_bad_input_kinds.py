@@ -353,6 +353,20 @@ def test_an_out_of_bounds_option_exits_2_before_any_run_folder(
 
 
 @pytest.mark.parametrize(
+    "command",
+    [["personas", "sample", "--n", "2"], ["personas", "stats", "--n", "50"], ["review", "r1"]],
+)
+@pytest.mark.parametrize("seed", ["-1", str(SEED_MAX + 1)])
+def test_every_command_taking_a_seed_judges_it_by_the_scenario_rule(
+    tmp_path: Path, command: list[str], seed: str
+) -> None:
+    code, text = _cli(*command, "--seed", seed)
+    assert code == 2
+    assert f"Error: --seed {seed}: Input should be" in text
+    assert "the scenario's 'seed' has the same rule" in text
+
+
+@pytest.mark.parametrize(
     ("key", "value"), [("seed", SEED_MAX + 1), ("concurrency", 0), ("seed", -5)]
 )
 def test_the_scenario_file_and_the_command_line_share_one_rule(key: str, value: int) -> None:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from scenariosim.errors import ConfigError
 from scenariosim.outputs.run_folder import DATASET_DIR, RunFolder, open_run, resolve_run_dir
+from scenariosim.scenario import check_seed
 from scenariosim.settings import load_settings
 
 RUN_ARG = typer.Argument(help="Run id (a folder under the output dir) or a run folder path.")
@@ -111,7 +112,7 @@ def review(
     run: str = RUN_ARG,
     out: Path | None = OUT_OPT,
     n: int = typer.Option(30, "-n", min=1, help="Rows to sample (accepted and rejected)."),
-    seed: int = typer.Option(0, help="Sampling seed."),
+    seed: int = typer.Option(0, help="Sampling seed.", callback=lambda v: check_seed(v)),
     force: bool = typer.Option(False, "--force", help="Replace an existing review.csv."),
 ) -> None:
     """Write review.csv: sampled records to mark good or bad; `eval` then scores the critic."""

@@ -25,6 +25,7 @@ from scenariosim.personas import (
 from scenariosim.personas.filters import describe_selection, parse_filter
 from scenariosim.personas.sample import plain_rows
 from scenariosim.personas.standin import reference_figures
+from scenariosim.scenario import check_seed
 
 app = typer.Typer(no_args_is_help=True, help="Sample and inspect census personas.")
 
@@ -34,7 +35,9 @@ CENSUS = typer.Option(
     "-c",
     help="Census folder or file (Stata, CSV, Parquet); default: shipped sample.",
 )
-SEED = typer.Option(0, "--seed", "-s", help="Same seed, same personas.")
+SEED = typer.Option(
+    0, "--seed", "-s", help="Same seed, same personas.", callback=lambda v: check_seed(v)
+)
 WHERE = typer.Option(
     None, "--where", "-w", help='pandas-query filter, e.g. "age >= 18 and cell == 1".'
 )
