@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from scenariosim.errors import ConfigError
 from scenariosim.scenario import Scenario
-from scenariosim.yaml_io import parse_scalar
+from scenariosim.yaml_io import as_written, parse_scalar
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -62,11 +62,26 @@ def apply_overrides(
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:
+        # A setting that wants text gets the text typed (`--set name=0123` is '0123').
+        wants_text = [
+            ".".join(map(str, err["loc"]))
+            for err in e.errors()
+            if err["type"] == "string_type" and ".".join(map(str, err["loc"])) in changes
+        ]
+        if wants_text:
+            written = {k: as_written(v) if k in wants_text else v for k, v in changes.items()}
+            if written != changes:
+                return apply_overrides(scenario, written, forbidden, options)
         first = e.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
         if options and key in options:
             raise ConfigError(
                 f"{options[key]} {changes[key]}: {first['msg']}; the scenario's '{key}' has "
                 "the same rule (see docs/scenario.md)"
+            ) from None
+        if first["type"] == "string_type" and isinstance(changes.get(key), bool):
+            raise ConfigError(
+                f"--set: '{key}': {first['msg']}; YAML reads {changes[key]} as a boolean, so "
+                f"""quote it as text: --set {key}='"{str(changes[key]).lower()}"'"""
             ) from None
         raise ConfigError(f"--set: '{key}': {first['msg']} (see docs/scenario.md)") from None

@@ -231,12 +231,52 @@ def read_yaml(path: Path) -> Loaded:
     return load_yaml(text, str(path))
 
 
+class AuthoredInt(int):
+    """An int read from text, keeping the text (`0123`) for a field that wants a string."""
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> "AuthoredInt":
+        made = super().__new__(cls, value)
+        made.text = text
+        return made
+
+    def __getnewargs__(self) -> tuple[int, str]:  # type: ignore[override]  # pickle, copy
+        return int(self), self.text
+
+
+class AuthoredFloat(float):
+    """A float read from text, keeping the text (`1.10`) for a field that wants a string."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> "AuthoredFloat":
+        made = super().__new__(cls, value)
+        made.text = text
+        return made
+
+    def __getnewargs__(self) -> tuple[float, str]:  # type: ignore[override]  # pickle, copy
+        return float(self), self.text
+
+
 def parse_scalar(text: str) -> Any:
-    """One value as YAML reads it (`4`, `true`, `[a, b]`); text that is not YAML stays text."""
+    """One value as YAML reads it (`4`, `true`, `[a, b]`); text that is not YAML stays text.
+
+    A number keeps the text it was read from (`.text`), for `as_written`."""
     try:
-        return load_yaml(text).data
+        value = load_yaml(text).data
     except YamlError:
         return text
+    if isinstance(value, int) and not isinstance(value, bool):
+        return AuthoredInt(value, text.strip())
+    if isinstance(value, float):
+        return AuthoredFloat(value, text.strip())
+    return value
+
+
+def as_written(value: Any) -> Any:
+    """The text a number was read from (see `parse_scalar`), else the value itself."""
+    return getattr(value, "text", value)
 
 
 # Pydantic error types of a value that is not a string where the model wants one.

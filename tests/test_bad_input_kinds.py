@@ -7,6 +7,7 @@ the cases that must succeed (a `;` census, a cut emoji, an empty comments table)
 
 import json
 import os
+import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,11 +26,12 @@ from scenariosim.graph.run import run_scenario
 from scenariosim.knowledge.documents import read_documents
 from scenariosim.knowledge.evaluate import load_queries
 from scenariosim.knowledge.gazetteer import load_gazetteer
+from scenariosim.overrides import apply_overrides, parse_value
 from scenariosim.personas.load import load_census
 from scenariosim.personas.standin import CENSUS_DIR
 from scenariosim.scenario import SEED_MAX, Scenario, parse_scenario
 from scenariosim.settings import load_settings
-from scenariosim.yaml_io import YamlError, dump_yaml, load_yaml
+from scenariosim.yaml_io import YamlError, as_written, dump_yaml, load_yaml
 
 pytestmark = pytest.mark.faults
 
@@ -119,6 +121,37 @@ def test_dates_and_numbers_still_read_as_such_where_the_schema_wants_them() -> N
     )
     assert (scenario.seed, scenario.concurrency, scenario.critic.threshold) == (123, 16, 3.5)
     assert (str(scenario.phases[0].date), scenario.phases[0].posts) == ("2026-08-01", 1000)
+
+
+@pytest.mark.parametrize("text", [t for t in AMBIGUOUS if t.lower() not in ("true", "false")])
+def test_a_set_value_for_a_text_setting_keeps_the_text_typed(text: str) -> None:
+    scenario = Scenario(
+        name="x", phases=[{"id": "a", "date": "2026-08-01", "title": "t", "event": "e"}]
+    )
+    changed = apply_overrides(
+        scenario,
+        {"description": parse_value(text), "critic.threshold": parse_value("3.5")},
+    )
+    assert changed.description == text
+    assert changed.critic.threshold == 3.5
+
+
+@pytest.mark.parametrize("text", ["true", "False"])
+def test_a_set_boolean_for_a_text_setting_says_how_to_quote_it(text: str) -> None:
+    scenario = Scenario(
+        name="x", phases=[{"id": "a", "date": "2026-08-01", "title": "t", "event": "e"}]
+    )
+    with pytest.raises(ConfigError) as caught:
+        apply_overrides(scenario, {"description": parse_value(text)})
+    assert "'description'" in str(caught.value)
+    assert f"""--set description='"{text.lower()}"'""" in str(caught.value)
+    quoted = apply_overrides(scenario, {"description": parse_value(f'"{text}"')})
+    assert quoted.description == text
+
+
+def test_a_set_number_keeps_its_text_through_a_process_boundary() -> None:
+    value = pickle.loads(pickle.dumps(parse_value("0123")))
+    assert (value, as_written(value)) == (123, "0123")
 
 
 @FAST
