@@ -276,6 +276,23 @@ def test_a_cut_emoji_escape_is_repaired_with_a_warning_naming_line_and_key(
     assert all("\ufffd" not in d.text or d.id == "w2" for d in result.documents)
 
 
+@pytest.mark.parametrize("key", ["caption", "source", "sign_text"])
+def test_a_cut_emoji_in_a_reference_sidecar_is_repaired_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, key: str
+) -> None:
+    from scenariosim.knowledge.references.sidecar import read_sidecar
+
+    row = {"file": "a.png", "caption": "A flag", "labels": ["flag"]} | {key: "Flag \ud83d up"}
+    good = {"file": "b.png", "caption": "A crowd", "labels": ["group_20"]}
+    path = tmp_path / "references.jsonl"
+    path.write_text(json.dumps(row) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        rows, problems = read_sidecar(path)
+    assert problems == []
+    assert (getattr(rows[0], key), rows[1].file) == ("Flag \ufffd up", "b.png")
+    assert f"references.jsonl line 1: key '{key}': 1 lone surrogate" in caplog.text
+
+
 @pytest.mark.parametrize("fmt", ["md", "csv", "jsonl"])
 def test_control_characters_are_removed_in_every_text_format(tmp_path: Path, fmt: str) -> None:
     text = "Diesel\x1b rose\x07 today."  # (a NUL byte makes a text file binary: refused)

@@ -10,16 +10,19 @@ read. A sidecar that cannot be parsed at all is one error naming the file.
 import csv
 import io
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from scenariosim.clean_text import clean_text
 from scenariosim.errors import InputFileError
 from scenariosim.jsonl import numbered_lines
 from scenariosim.knowledge.references.catalogue import Problem, SidecarRow
 
+log = logging.getLogger(__name__)
 SIDECAR_NAMES = ("references.csv", "references.jsonl", "references.json")
 LIST_FIELDS = ("labels", "palette")
 _SPLIT = re.compile(r"[;,|\s]+")
@@ -94,6 +97,23 @@ def _jsonl_rows(path: Path, text: str) -> list[tuple[int, Any]]:
     return rows
 
 
+def _clean_item(item: dict[str, Any], name: str) -> dict[str, Any]:
+    """The row with its text repaired to clean Unicode (a cut emoji escape in JSON, control
+    characters); each repair is a warning naming the row and key."""
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        values = value if isinstance(value, list) else [value]
+        fixed = []
+        for one in values:
+            if isinstance(one, str):
+                one, notes = clean_text(one)
+                for note in notes:
+                    log.warning("%s: key '%s': %s", name, clean_text(str(key))[0], note)
+            fixed.append(one)
+        out[clean_text(str(key))[0]] = fixed if isinstance(value, list) else fixed[0]
+    return out
+
+
 def read_sidecar(path: Path) -> tuple[list[SidecarRow], list[Problem]]:
     """The sidecar's valid rows, and a problem for each row that is not."""
     try:
@@ -120,6 +140,7 @@ def read_sidecar(path: Path) -> tuple[list[SidecarRow], list[Problem]]:
         if not isinstance(item, dict):
             problems.append(Problem(name=name, reason="not an object with file, caption, labels"))
             continue
+        item = _clean_item(item, name)
         try:
             row = SidecarRow.model_validate(item)
         except ValidationError as e:
