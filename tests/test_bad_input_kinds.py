@@ -357,6 +357,14 @@ def test_a_corpus_csv_with_another_separator_is_read(tmp_path: Path, sep: str) -
     assert "0,40 to 0,55" in result.documents[0].text
 
 
+def test_a_corpus_text_column_written_another_way_is_named(tmp_path: Path) -> None:
+    (tmp_path / "news.csv").write_text("id,Title,Text \nc1,Fares,Fares rose.\n", encoding="utf-8")
+    result = read_documents(tmp_path)
+    assert result.documents == []
+    assert "the text column is written 'Text ', not 'text'" in result.problems[0].problem
+    assert "--text-field 'Text '" in result.problems[0].problem
+
+
 def test_a_census_column_written_another_way_is_named_not_asked_for(tmp_path: Path) -> None:
     households, people = _census_subset()
     households.rename(columns={"hhweight": "HHWeight "}).to_csv(

@@ -358,6 +358,12 @@ def csv_documents(
     delimiter = sniff_text(text[:65536], expected).sep  # spreadsheets export ';' or tabs too
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns = reader.fieldnames or []
+    near = [c for c in columns if c.strip().lower() == options.text_field.lower()]
+    if options.text_field not in columns and near:
+        raise _BadFile(
+            f"the text column is written '{near[0]}', not '{options.text_field}'; pass "
+            f"--text-field '{near[0]}' or rename the column"
+        )
     if options.text_field not in columns:
         raise _BadFile(
             f"no '{options.text_field}' column (columns: {', '.join(columns) or 'none'}); "
