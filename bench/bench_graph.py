@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from fake_chat import SchemaAnsweringChatModel
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -18,7 +19,6 @@ from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import Actor, RunContext
 from scenariosim.jsonl import JsonlWriter
-from scenariosim.models.fake import SchemaAnsweringChatModel
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario
 

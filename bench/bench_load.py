@@ -25,6 +25,7 @@ def _child(artifacts: int, folder: Path) -> dict:
     """One run of `artifacts` artifacts in this process; returns its figures."""
     import sqlite3
 
+    from fake_chat import SchemaAnsweringChatModel
     from langchain_core.embeddings import DeterministicFakeEmbedding
     from langgraph.checkpoint.sqlite import SqliteSaver
 
@@ -34,7 +35,6 @@ def _child(artifacts: int, folder: Path) -> dict:
     from scenariosim.graph.context import Actor, RunContext
     from scenariosim.graph.state import initial_state
     from scenariosim.jsonl import JsonlWriter, read_jsonl
-    from scenariosim.models.fake import SchemaAnsweringChatModel
     from scenariosim.outputs.traces import TraceWriter
     from scenariosim.scenario import Phase, Scenario
 

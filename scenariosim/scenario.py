@@ -26,7 +26,6 @@ from scenariosim.personas.strata import Stratum
 from scenariosim.slugs import slug
 from scenariosim.yaml_io import Loaded, YamlError, key_name, load_yaml, validate_authored
 
-PACKAGE_DATA = Path(__file__).parent / "data"
 # Largest seed: llama.cpp, NumPy and the Parquet tables all hold a 31-bit seed.
 SEED_MAX = 2**31 - 1
 

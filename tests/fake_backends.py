@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_chat import SchemaAnsweringChatModel
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 from langchain_core.language_models import BaseChatModel
 
-from scenariosim.models.fake import SchemaAnsweringChatModel
 from scenariosim.models.registry import CHAT_BACKENDS, EMBEDDING_BACKENDS
 from scenariosim.overrides import apply_overrides
 from scenariosim.scenario import Scenario, load_scenario

@@ -3,6 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
+from fake_chat import SchemaAnsweringChatModel
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
@@ -13,7 +14,6 @@ from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import Actor, RunContext
 from scenariosim.graph.state import initial_state
 from scenariosim.jsonl import JsonlWriter, read_jsonl
-from scenariosim.models.fake import SchemaAnsweringChatModel
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario
 

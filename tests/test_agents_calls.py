@@ -1,8 +1,8 @@
+from fake_chat import ScriptedChatModel
 from pydantic import BaseModel
 
 from scenariosim.agents.calls import AgentModel, call_structured
 from scenariosim.agents.prompting import as_data, render_prompt
-from scenariosim.models.fake import ScriptedChatModel
 
 
 class Reply(BaseModel):

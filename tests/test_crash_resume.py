@@ -18,11 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fake_chat import SchemaAnsweringChatModel
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 from langchain_core.language_models import BaseChatModel
 
 from scenariosim.graph.run import resume_run, run_scenario
-from scenariosim.models.fake import SchemaAnsweringChatModel
 from scenariosim.models.registry import CHAT_BACKENDS, EMBEDDING_BACKENDS
 from scenariosim.scenario import Scenario
 from scenariosim.settings import Settings, load_settings

@@ -1,12 +1,12 @@
 """Retries back off: doubling waits, a server's retry-after honoured, every wait bounded."""
 
 import pytest
+from fake_chat import ScriptedChatModel
+from fault_injection import InjectedRateLimit
 from pydantic import BaseModel
 
 from scenariosim.agents.calls import AgentModel, call_structured
 from scenariosim.models.backoff import retry_after_s
-from scenariosim.models.fake import ScriptedChatModel
-from scenariosim.models.faults import InjectedRateLimit
 
 pytestmark = pytest.mark.faults
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fake_run import CHUNK, fake_actor
+from fault_injection import FAILING, FaultRates, FaultyChatModel
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -17,7 +18,6 @@ from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.state import initial_state
 from scenariosim.jsonl import JsonlWriter, read_jsonl
-from scenariosim.models.faults import FAILING, FaultRates, FaultyChatModel
 from scenariosim.outputs.trace_summary import summarise
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario

@@ -5,10 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
+from corpus_fixtures import FixtureCorpus, write_fixture_corpus
 from typer.testing import CliRunner
 
 from scenariosim.cli import app
-from scenariosim.knowledge.fixtures import FixtureCorpus, write_fixture_corpus
 
 runner = CliRunner()
 

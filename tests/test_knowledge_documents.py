@@ -5,10 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
+from corpus_fixtures import article_text
 
 from scenariosim.errors import InputFileError
 from scenariosim.knowledge.documents import ReadOptions, read_corpus, read_documents
-from scenariosim.knowledge.fixtures import article_text
 
 
 def _md(folder: Path, name: str, doc_id: str, body: str, **meta: str) -> Path:

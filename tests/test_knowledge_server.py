@@ -11,10 +11,10 @@ from pathlib import Path
 
 import chromadb
 import pytest
+from corpus_fixtures import write_fixture_corpus
 
 from scenariosim.errors import ConfigError
 from scenariosim.knowledge import open_store
-from scenariosim.knowledge.fixtures import write_fixture_corpus
 from scenariosim.knowledge.store import connect
 from scenariosim.models.embeddings_local import MiniLMEmbeddings
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_fixtures import FixtureCorpus, write_fixture_corpus
 
 from scenariosim.errors import ConfigError, InputFileError
 from scenariosim.knowledge import ChunkSettings, CorpusStore, RetrievalFilter, open_store
-from scenariosim.knowledge.fixtures import FixtureCorpus, write_fixture_corpus
 from scenariosim.models.embeddings_local import ChromaEmbeddingAdapter, MiniLMEmbeddings
 
 

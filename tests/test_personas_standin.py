@@ -9,9 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scenariosim.personas.calibrate import CALIBRATION_FILE, EA_SIZE
 from scenariosim.personas.schema import HOUSEHOLD_COLUMNS, INDIVIDUAL_COLUMNS
-from scenariosim.personas.standin import CENSUS_DIR, generate, reference_figures
+from scenariosim.personas.standin import (
+    CALIBRATION_FILE,
+    CENSUS_DIR,
+    EA_SIZE,
+    generate,
+    reference_figures,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 # ../shared/reference/worldbank.md, weighted; percent except hhsize (mean household size)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from fake_chat import CANNED, SchemaAnsweringChatModel
 from fake_run import CHUNK, fake_actor, fake_scenario
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langgraph.checkpoint.memory import InMemorySaver
@@ -18,7 +19,6 @@ from scenariosim.graph.world import reference_retriever
 from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.knowledge.references import ReferenceLibrary, add_shipped
 from scenariosim.models.embeddings_local import MiniLMEmbeddings
-from scenariosim.models.fake import CANNED, SchemaAnsweringChatModel
 from scenariosim.outputs.records import ReferenceUse
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase

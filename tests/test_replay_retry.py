@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from fake_backends import demo_scenario, fake_cli_env
+from fault_injection import FaultRates, FaultyChatModel
 from langchain_core.language_models import BaseChatModel
 from typer.testing import CliRunner
 
@@ -13,7 +14,6 @@ from scenariosim.cli import app
 from scenariosim.graph.replay import checkpoint_history, retry_point
 from scenariosim.graph.run import run_scenario
 from scenariosim.jsonl import read_jsonl
-from scenariosim.models.faults import FaultRates, FaultyChatModel
 from scenariosim.models.registry import CHAT_BACKENDS
 
 pytestmark = pytest.mark.slow  # two demo runs on fake models, with real backoff waits

@@ -50,6 +50,7 @@ def test_every_task_ends_published_or_recorded_with_its_reasons(demo_run: RunRes
 
 def test_every_record_carries_full_provenance(demo_run: RunResult) -> None:
     rows, _ = read_jsonl(demo_run.run_dir / "records.jsonl")
+    assert rows, "the demo run accepted nothing"
     for row in rows:
         prov = row["provenance"]
         assert prov["synthetic"] is True
@@ -63,12 +64,15 @@ def test_every_record_carries_full_provenance(demo_run: RunResult) -> None:
 def test_comments_form_threads_on_published_posts(demo_run: RunResult) -> None:
     rows, _ = read_jsonl(demo_run.run_dir / "records.jsonl")
     post_ids = {r["id"] for r in rows if r["kind"] == "post"}
-    for comment in (r for r in rows if r["kind"] == "comment"):
+    comments = [r for r in rows if r["kind"] == "comment"]
+    assert comments, "the demo run published no comment"
+    for comment in comments:
         assert comment["thread_root"] in post_ids
 
 
 def test_rejected_drafts_keep_their_critiques(demo_run: RunResult) -> None:
     rejected, _ = read_jsonl(demo_run.run_dir / "rejected.jsonl")
+    assert rejected, "the demo run rejected nothing: nothing here would be checked"
     for row in rejected:
         assert row["reasons"]
         if row["status"] == "rejected":

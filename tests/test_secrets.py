@@ -5,6 +5,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from fake_chat import SchemaAnsweringChatModel
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from pydantic import BaseModel
 from typer.testing import CliRunner
@@ -12,7 +13,6 @@ from typer.testing import CliRunner
 from scenariosim.agents.calls import AgentModel, call_structured
 from scenariosim.cli import app
 from scenariosim.models import make_chat_model
-from scenariosim.models.fake import SchemaAnsweringChatModel
 from scenariosim.models.registry import CHAT_BACKENDS, EMBEDDING_BACKENDS
 from scenariosim.settings import load_settings
 

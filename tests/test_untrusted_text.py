@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_chat import CANNED, SchemaAnsweringChatModel
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langchain_core.messages import BaseMessage
@@ -21,7 +22,6 @@ from pydantic import PrivateAttr
 from scenariosim.agents.persona_agent import format_context
 from scenariosim.agents.schemas import ContextChunk
 from scenariosim.graph.run import RunResult, run_scenario
-from scenariosim.models.fake import CANNED, SchemaAnsweringChatModel
 from scenariosim.models.registry import CHAT_BACKENDS, EMBEDDING_BACKENDS
 from scenariosim.scenario import Scenario
 from scenariosim.settings import load_settings
@@ -136,16 +136,19 @@ def test_system_instructions_are_the_same_with_a_hostile_corpus(runs) -> None:
 
 def test_corpus_text_stays_inside_its_context_section(runs) -> None:
     _, chat = runs["hostile"]
-    for sent in chat._sent:
-        for message in sent:
-            if "Ignore previous instructions" not in message.text:
-                continue
-            text = message.text
-            assert text.count("</context>") == 1, "untrusted text closed the data section"
-            start, end = text.index("<context>"), text.index("</context>")
-            for found in re.finditer("Ignore previous instructions", text):
-                assert start < found.start() < end
-            assert "<system>" not in text
+    carrying = [
+        message.text
+        for sent in chat._sent
+        for message in sent
+        if "Ignore previous instructions" in message.text
+    ]
+    assert carrying, "no prompt carried the injected text: the test would check nothing"
+    for text in carrying:
+        assert text.count("</context>") == 1, "untrusted text closed the data section"
+        start, end = text.index("<context>"), text.index("</context>")
+        for found in re.finditer("Ignore previous instructions", text):
+            assert start < found.start() < end
+        assert "<system>" not in text
 
 
 def test_a_chunk_title_cannot_close_the_context_section() -> None:
@@ -187,7 +190,9 @@ def test_the_hostile_run_produced_pages_showing_the_markup_as_text(runs) -> None
 
 def test_no_page_of_the_run_holds_live_markup(runs) -> None:
     result, _ = runs["hostile"]
-    for page in result.run_dir.rglob("*.html"):
+    pages = list(result.run_dir.rglob("*.html"))
+    assert result.report_path in pages
+    for page in pages:
         parser = _LiveMarkup()
         parser.feed(page.read_text(encoding="utf-8"))
         assert parser.found == [], f"{page.name}: {parser.found}"
@@ -195,7 +200,9 @@ def test_no_page_of_the_run_holds_live_markup(runs) -> None:
 
 def test_file_names_in_the_run_folder_are_plain(runs) -> None:
     result, _ = runs["hostile"]
-    for path in result.run_dir.rglob("*"):
+    paths = list(result.run_dir.rglob("*"))
+    assert len(paths) > 5, "the run folder is nearly empty"
+    for path in paths:
         assert re.fullmatch(r"[A-Za-z0-9._-]+", path.name), path
         assert path.resolve().is_relative_to(result.run_dir.resolve())
 

@@ -7,7 +7,6 @@ The graph uses a small API:
     store.fingerprint()                               # recorded with every run
     chunks = store.retrieve(query, k=4, mmr=True, fetch_k=16, lambda_mult=0.6,
                             where=RetrievalFilter(outlets=[...], date_to=...))
-    query = build_agent_query(event, place="Arzuli Province", concerns=["fuel prices"])
     gazetteer = load_gazetteer(path)                  # gazetteer.lookup("Aslanov")
 
 See docs/knowledge.md for formats, chunking, filters and evaluation.
@@ -25,7 +24,6 @@ from scenariosim.knowledge.documents import (
 )
 from scenariosim.knowledge.evaluate import EvalReport, LabelledQuery, evaluate, load_queries
 from scenariosim.knowledge.gazetteer import Entity, Gazetteer, load_gazetteer
-from scenariosim.knowledge.query import build_agent_query
 from scenariosim.knowledge.retrieve import RetrievalFilter, RetrievalSettings, RetrievedChunk
 from scenariosim.knowledge.store import (
     SHIPPED_CORPUS,
@@ -52,7 +50,6 @@ __all__ = [
     "RetrievalFilter",
     "RetrievalSettings",
     "RetrievedChunk",
-    "build_agent_query",
     "check_coverage",
     "chunk_document",
     "evaluate",

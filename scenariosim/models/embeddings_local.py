@@ -20,7 +20,6 @@ from scenariosim.models.registry import ModelSpec, register_embedding_backend
 from scenariosim.settings import Settings
 
 MINILM_NAME = "all-MiniLM-L6-v2"
-MINILM_DIMENSIONS = 384
 
 
 @cache

@@ -28,7 +28,7 @@ from scenariosim.outputs.context import context_chunks
 from scenariosim.outputs.critiques import critique_records
 from scenariosim.outputs.naming import safe_name
 from scenariosim.outputs.records import ImageRecord, PersonaRecord
-from scenariosim.outputs.run_folder import DATASET_DIR, TABLES, RunFolder, open_run
+from scenariosim.outputs.run_folder import DATASET_DIR, TABLES, RunFolder
 from scenariosim.outputs.splits import SPLITS, UNSPLIT, SplitBy, SplitPlan, group_key, plan_splits
 from scenariosim.outputs.tables import arrow_table, flat_critique, flat_record
 from scenariosim.yaml_io import dump_yaml
@@ -63,11 +63,6 @@ def _write_parquet(path: Path, table: pa.Table) -> None:
             # Only the schema, no row group: a 0-row row group makes `datasets` read with batch
             # size 0 ("BatchSize must be greater than 0"); pandas and pyarrow read either.
             pq.ParquetWriter(tmp, table.schema).close()
-
-
-def load_records(run_dir: Path) -> dict[str, list[dict[str, Any]]]:
-    """Accepted records by table name, unique by id, sorted by id."""
-    return open_run(run_dir).records
 
 
 def _persona_rows(run: RunFolder, plan: SplitPlan) -> list[dict[str, Any]]:

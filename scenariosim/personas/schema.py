@@ -280,8 +280,6 @@ PERSONA_INDIVIDUAL_COLUMNS = (
     "migrate_recent",
     "disability",
 )
-# Columns the loader adds to every person row (documented in docs/personas.md).
-DERIVED_COLUMNS = ("urban", "hh_children", "hh_adults", "hh_workers")
 
 
 def labels(column: str) -> list[str]:

@@ -1,7 +1,7 @@
 """The shipped stand-in census sample: 8,000 households in the World Bank schema.
 
 Seeded and re-runnable, drawn from aggregate tables only (`data/census/calibration.json`,
-made by `calibrate.py`), following the catalog's design: 320 enumeration areas of 25
+made by `tools/calibrate_census.py`), following the catalog's design: 320 enumeration areas of 25
 households, each EA in one district and one urban/rural stratum with one weight.
 
 - An EA has a wealth level shared by its households (intra-EA correlation as measured),
@@ -15,11 +15,10 @@ households, each EA in one district and one urban/rural stratum with one weight.
   drawn given age band, sex and setting, and never outside what an age allows (no
   university under 19, no work under 10, no marriage under 15).
 
-Run `python -m scenariosim.personas.standin` to rewrite `data/census/*.parquet`;
-`--check` prints the reference figures of a generated sample instead.
+`python tools/make_standin.py` rewrites `data/census/*.parquet`; `--check` prints the
+reference figures of a generated sample instead.
 """
 
-import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -29,17 +28,50 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scenariosim.personas.calibrate import (
-    BANDS,
-    CALIBRATION_FILE,
-    EA_SIZE,
-    EXPENDITURE,
-    HOUSEHOLD_BY_CLASS,
-    QUANTILES,
-)
 from scenariosim.personas.schema import CODEBOOK, HOUSEHOLD_SCHEMA, INDIVIDUAL_SCHEMA, labels
 
 CENSUS_DIR = Path(__file__).parents[1] / "data" / "census"
+# The aggregate tables the sample is drawn from; tools/calibrate_census.py makes them from
+# the real catalog files, conditioned on the bands and columns below.
+CALIBRATION_FILE = CENSUS_DIR / "calibration.json"
+EA_SIZE = 25
+# Age bands the tables are conditioned on (inclusive bounds).
+BANDS = (
+    (0, 4),
+    (5, 9),
+    (10, 14),
+    (15, 17),
+    (18, 24),
+    (25, 34),
+    (35, 44),
+    (45, 54),
+    (55, 64),
+    (65, 74),
+    (75, 100),
+)
+# Dwelling and asset columns drawn given (urban/rural, spending quintile).
+HOUSEHOLD_BY_CLASS = (
+    "statocc",
+    "floor",
+    "walls",
+    "roof",
+    "water",
+    "toilet",
+    "electricity",
+    "cook_fuel",
+    "phone",
+    "cell",
+    "car",
+    "bicycle",
+    "motorcycle",
+    "refrigerator",
+    "tv",
+    "radio",
+    "bank",
+    "deaths_12m",
+)
+EXPENDITURE = tuple(f"exp_{i:02d}" for i in range(1, 13))
+QUANTILES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 SEED = 5906
 N_HOUSEHOLDS = 8000
 EA_WEIGHT_SPREAD = 0.2  # EA weights vary around their stratum's mean, as in the catalog
@@ -387,16 +419,6 @@ def _typed(frame: pd.DataFrame, schema: tuple) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def write(folder: Path = CENSUS_DIR, seed: int = SEED) -> tuple[Path, Path]:
-    """Generate and write `households.parquet` and `individuals.parquet` (zstd)."""
-    households, people = generate(seed=seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = (folder / "households.parquet", folder / "individuals.parquet")
-    households.to_parquet(paths[0], index=False, compression="zstd")
-    people.to_parquet(paths[1], index=False, compression="zstd")
-    return paths
-
-
 def reference_figures(households: pd.DataFrame, people: pd.DataFrame) -> dict[str, float]:
     """The figures of `../shared/reference/worldbank.md`: percentages, mean household size."""
     hw, pw = households["hhweight"], people["hhweight"]
@@ -411,21 +433,3 @@ def reference_figures(households: pd.DataFrame, people: pd.DataFrame) -> dict[st
     for asset in ("electricity", "cell", "tv", "bank", "car"):
         figures[asset] = 100 * hw[households[asset].astype(str) == "Yes"].sum() / hw.sum()
     return {k: round(float(v), 2) for k, v in figures.items()}
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Generate the stand-in census sample.")
-    parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--out", type=Path, default=CENSUS_DIR)
-    parser.add_argument("--check", action="store_true", help="print figures, write nothing")
-    args = parser.parse_args(argv)
-    if args.check:
-        households, people = generate(seed=args.seed)
-        print(json.dumps(reference_figures(households, people), indent=1))
-        return
-    for path in write(args.out, args.seed):
-        print(f"wrote {path}")
-
-
-if __name__ == "__main__":
-    main()

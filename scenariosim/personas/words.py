@@ -14,13 +14,6 @@ EDUCATION = {
     "Secondary": "secondary",
     "University": "university",
 }
-EDUCATION_PHRASE = {
-    "no schooling": "never went to school",
-    "less than primary": "did not finish primary school",
-    "primary": "finished primary school",
-    "secondary": "finished secondary school",
-    "university": "has a university degree",
-}
 EDUCATION_LEVEL = {
     "no schooling": 0,
     "less than primary": 1,

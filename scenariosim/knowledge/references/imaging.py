@@ -21,7 +21,6 @@ THUMBNAIL_MAX = 512  # longest side of a stored thumbnail, pixels
 THUMBNAIL_QUALITY = 85
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a larger file is refused before it is read
 PALETTE_COLOURS = 5
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"})
 
 
 class ImageProblem(Exception):

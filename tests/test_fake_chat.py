@@ -1,9 +1,8 @@
 from typing import Literal
 
 import pytest
+from fake_chat import ScriptedChatModel
 from pydantic import BaseModel
-
-from scenariosim.models.fake import ScriptedChatModel
 
 
 class Verdict(BaseModel):

@@ -14,13 +14,13 @@ import time
 from collections import Counter
 from typing import Any, Literal
 
+from fake_chat import SchemaAnsweringChatModel
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from scenariosim.errors import ModelError
-from scenariosim.models.fake import SchemaAnsweringChatModel
 
 Fault = Literal["timeout", "exception", "invalid_json", "empty", "rate_limit", "slow"]
 FAULTS: tuple[Fault, ...] = ("timeout", "exception", "invalid_json", "empty", "rate_limit", "slow")

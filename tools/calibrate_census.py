@@ -5,8 +5,9 @@ conditioning cell with fewer than `MIN_CELL` records is left out (the generator 
 to a coarser cell), and shares are rounded. So the shipped `calibration.json` is a summary
 of the real files, not a copy of them.
 
-Run against the catalog files (kept outside the repository):
-`python -m scenariosim.personas.calibrate HOUSEHOLD.dta INDIVIDUAL.dta`
+A maintenance script, not shipped. Run it against the catalog files (kept outside the
+repository): `python tools/calibrate_census.py HOUSEHOLD.dta INDIVIDUAL.dta`. The bands and
+columns it conditions on are the generator's (`scenariosim.personas.standin`).
 """
 
 import argparse
@@ -17,46 +18,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-CALIBRATION_FILE = Path(__file__).parents[1] / "data" / "census" / "calibration.json"
+from scenariosim.personas.standin import (
+    BANDS,
+    CALIBRATION_FILE,
+    EA_SIZE,
+    EXPENDITURE,
+    HOUSEHOLD_BY_CLASS,
+    QUANTILES,
+)
+
 MIN_CELL = 20
-EA_SIZE = 25
-# Age bands the tables are conditioned on (inclusive bounds).
-BANDS = (
-    (0, 4),
-    (5, 9),
-    (10, 14),
-    (15, 17),
-    (18, 24),
-    (25, 34),
-    (35, 44),
-    (45, 54),
-    (55, 64),
-    (65, 74),
-    (75, 100),
-)
-# Dwelling and asset columns drawn given (urban/rural, spending quintile).
-HOUSEHOLD_BY_CLASS = (
-    "statocc",
-    "floor",
-    "walls",
-    "roof",
-    "water",
-    "toilet",
-    "electricity",
-    "cook_fuel",
-    "phone",
-    "cell",
-    "car",
-    "bicycle",
-    "motorcycle",
-    "refrigerator",
-    "tv",
-    "radio",
-    "bank",
-    "deaths_12m",
-)
-EXPENDITURE = tuple(f"exp_{i:02d}" for i in range(1, 13))
-QUANTILES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+
 Table = dict[str, dict[str, float]]
 
 
