@@ -24,8 +24,8 @@ from scenariosim.errors import ConfigError, InputFileError
 from scenariosim.graph.resume import read_resolved
 from scenariosim.graph.run import run_scenario
 from scenariosim.knowledge.documents import read_documents
-from scenariosim.knowledge.evaluate import load_queries
 from scenariosim.knowledge.gazetteer import load_gazetteer
+from scenariosim.knowledge.retrieval_eval import load_queries
 from scenariosim.overrides import apply_overrides, parse_value
 from scenariosim.personas.load import load_census
 from scenariosim.personas.standin import CENSUS_DIR
@@ -223,6 +223,15 @@ def test_a_resolved_file_key_written_twice_names_both_lines(tmp_path: Path) -> N
     )
     with pytest.raises(ConfigError, match=r"lines 1 and 3: key 'run_id' is written twice"):
         read_resolved(tmp_path)
+
+
+def test_a_settings_file_key_written_twice_is_one_error_naming_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenariosim.toml").write_text("concurrency = 2\nconcurrency = 3\n")
+    with pytest.raises(ConfigError, match=r"scenariosim\.toml could not be read.*line 2"):
+        load_settings()
 
 
 def test_a_yaml_merge_key_is_not_taken_for_a_key_written_twice() -> None:
