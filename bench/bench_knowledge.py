@@ -37,7 +37,7 @@ from scenariosim.knowledge import (
     read_documents,
 )
 from scenariosim.knowledge.chunking import embedding_text
-from scenariosim.knowledge.evaluate import query_files_for
+from scenariosim.knowledge.retrieval_eval import query_files_for
 from scenariosim.knowledge.retrieve import RetrievalSettings, search
 from scenariosim.knowledge.store import connect
 from scenariosim.models.embeddings_local import MINILM_NAME, MiniLMEmbeddings, load_minilm

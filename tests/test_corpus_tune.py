@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from scenariosim.cli import app
 from scenariosim.errors import ConfigError
 from scenariosim.knowledge.chunking import ChunkSettings
-from scenariosim.knowledge.evaluate import LabelledQuery, evaluate
+from scenariosim.knowledge.retrieval_eval import LabelledQuery, evaluate
 from scenariosim.knowledge.retrieve import RetrievalSettings
 from scenariosim.knowledge.store import CorpusStore, open_store
 from scenariosim.knowledge.tune import (

@@ -6,7 +6,7 @@ from pathlib import Path
 from runfolder import make_run_folder
 
 from scenariosim.evaluation.agreement import agreement_figures
-from scenariosim.evaluation.labels import label_figures, mentions
+from scenariosim.evaluation.label_figures import label_figures, mentions
 from scenariosim.evaluation.personas import persona_figures
 from scenariosim.labels import UCLA_ATTRIBUTE_RATES
 from scenariosim.outputs.review import ReviewRow

@@ -14,7 +14,7 @@ from scenariosim.cli import app
 from scenariosim.errors import ModelError
 from scenariosim.models import ChatOptions, make_chat_model, make_embeddings, make_image_backend
 from scenariosim.models.check import CheckReply
-from scenariosim.models.images import ImageRequest
+from scenariosim.models.image_backend import ImageRequest
 from scenariosim.settings import Settings, load_settings
 
 KEY = "AIzaSyStandInTestKey-0123456789abcdefgh"

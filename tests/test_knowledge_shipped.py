@@ -21,7 +21,7 @@ from scenariosim.knowledge import (
     open_store,
     read_documents,
 )
-from scenariosim.knowledge.evaluate import query_files_for
+from scenariosim.knowledge.retrieval_eval import query_files_for
 from scenariosim.models.embeddings_local import MiniLMEmbeddings
 
 REAL_WORLD_NAMES = SHIPPED_CORPUS.parents[1] / "world" / "real_world_names.txt"

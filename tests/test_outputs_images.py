@@ -16,10 +16,10 @@ from runfolder import make_run_folder
 from scenariosim.errors import ConfigError, NeedsKeyError
 from scenariosim.labels import IMAGE_ATTRIBUTES
 from scenariosim.models import make_image_backend
+from scenariosim.models.image_backend import ImageRequest
 from scenariosim.models.image_gemini import GeminiImageBackend
 from scenariosim.models.image_local import FLAG_TEAL, POLICE_BLUE, SIGN_BOARD, render_scene
 from scenariosim.models.image_local import _font as renderer_font
-from scenariosim.models.images import ImageRequest
 from scenariosim.outputs.images import read_png_metadata, render_images
 from scenariosim.outputs.run_folder import open_run
 from scenariosim.settings import load_settings

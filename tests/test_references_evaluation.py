@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from runfolder import BagOfWordsEmbeddings, make_run_folder
 
-from scenariosim.evaluation.labels import label_figures
+from scenariosim.evaluation.label_figures import label_figures
 from scenariosim.graph.finalize import finalize_run
 from scenariosim.outputs.run_folder import open_run
 from scenariosim.settings import load_settings

@@ -14,8 +14,8 @@ from PIL import Image
 
 from scenariosim.labels import IMAGE_ATTRIBUTES
 from scenariosim.models import make_image_backend
+from scenariosim.models.image_backend import ImageRequest, ReferenceHint
 from scenariosim.models.image_local import render_scene
-from scenariosim.models.images import ImageRequest, ReferenceHint
 from scenariosim.outputs.images import image_request
 from scenariosim.settings import load_settings
 

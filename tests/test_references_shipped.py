@@ -20,8 +20,8 @@ from scenariosim.knowledge.references.shipped import (
 )
 from scenariosim.knowledge.references.sidecar import read_sidecar
 from scenariosim.labels import IMAGE_ATTRIBUTES
+from scenariosim.models.image_backend import ImageRequest
 from scenariosim.models.image_local import render_scene
-from scenariosim.models.images import ImageRequest
 from scenariosim.scenario import Phase, RetrievalConfig, Scenario, WorldConfig
 from scenariosim.settings import load_settings
 

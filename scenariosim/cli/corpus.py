@@ -303,7 +303,7 @@ def eval_command(
     as_json: bool = _JSON,
 ) -> None:
     """Score retrieval on labelled queries: hit@1/3/5/10/k, MRR and recall."""
-    from scenariosim.knowledge.evaluate import evaluate, load_queries, query_files_for
+    from scenariosim.knowledge.retrieval_eval import evaluate, load_queries, query_files_for
 
     settings = RetrievalSettings.checked(k=k, mmr=mmr, fetch_k=fetch_k, lambda_mult=lambda_mult)
     labelled = load_queries(queries or query_files_for(corpus or SHIPPED_CORPUS))
@@ -449,7 +449,7 @@ def tune_command(
     as_json: bool = _JSON,
 ) -> None:
     """Score retrieval over a grid of chunking, k and MMR lambda; optionally apply the best."""
-    from scenariosim.knowledge.evaluate import load_queries, query_files_for
+    from scenariosim.knowledge.retrieval_eval import load_queries, query_files_for
     from scenariosim.knowledge.tune import (
         TuneGrid,
         apply_to_scenario,

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from scenariosim.evaluation.agreement import AgreementFigures, agreement_figures
 from scenariosim.evaluation.grounding import GroundingFigures, grounding_figures
-from scenariosim.evaluation.labels import LabelFigures, label_figures
+from scenariosim.evaluation.label_figures import LabelFigures, label_figures
 from scenariosim.evaluation.personas import PersonaFigures, persona_figures
 from scenariosim.evaluation.text import TextFigures, text_figures
 from scenariosim.files import atomic_write_text

@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 from scenariosim.evaluation.evaluate import Evaluation, evaluate_run, write_evaluation
 from scenariosim.jsonl import JsonlWriter
 from scenariosim.models import make_image_backend
-from scenariosim.models.images import ImageBackend
+from scenariosim.models.image_backend import ImageBackend
 from scenariosim.outputs.dataset import DATASET_DIR, build_dataset
 from scenariosim.outputs.images import render_images
 from scenariosim.outputs.run_folder import open_run

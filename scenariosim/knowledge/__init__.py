@@ -22,8 +22,8 @@ from scenariosim.knowledge.documents import (
     read_corpus,
     read_documents,
 )
-from scenariosim.knowledge.evaluate import EvalReport, LabelledQuery, evaluate, load_queries
 from scenariosim.knowledge.gazetteer import Entity, Gazetteer, load_gazetteer
+from scenariosim.knowledge.retrieval_eval import EvalReport, LabelledQuery, evaluate, load_queries
 from scenariosim.knowledge.retrieve import RetrievalFilter, RetrievalSettings, RetrievedChunk
 from scenariosim.knowledge.store import (
     SHIPPED_CORPUS,

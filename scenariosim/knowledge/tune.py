@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from scenariosim.errors import ConfigError
 from scenariosim.knowledge.chunking import ChunkSettings
-from scenariosim.knowledge.evaluate import LabelledQuery, evaluate
+from scenariosim.knowledge.retrieval_eval import LabelledQuery, evaluate
 from scenariosim.knowledge.retrieve import RetrievalSettings
 from scenariosim.knowledge.store import CorpusStore
 

@@ -68,7 +68,7 @@ def _require_key(settings: Settings, spec: ModelSpec) -> None:
 @register_chat_backend("gemini")
 def make_gemini_chat(spec: ModelSpec, settings: Settings, options: ChatOptions) -> BaseChatModel:
     _require_key(settings, spec)
-    from scenariosim.models.gemini_chat import GeminiChat
+    from scenariosim.models.chat_gemini import GeminiChat
 
     return GeminiChat(
         model=spec.name,
@@ -94,7 +94,7 @@ def retryable(error: BaseException) -> bool:
     from google.genai.errors import APIError
     from langchain_google_genai.chat_models import GoogleGenerativeAIError
 
-    from scenariosim.models.gemini_chat import TRANSPORT_ERRORS
+    from scenariosim.models.chat_gemini import TRANSPORT_ERRORS
 
     transient = (*TRANSPORT_ERRORS, TimeoutError, ConnectionError, json.JSONDecodeError)
     chain: list[BaseException] = []

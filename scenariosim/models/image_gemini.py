@@ -31,7 +31,7 @@ from PIL import Image, UnidentifiedImageError
 from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
 from scenariosim.labels import IMAGE_ATTRIBUTES
 from scenariosim.models.backoff import RetryPolicy
-from scenariosim.models.images import (
+from scenariosim.models.image_backend import (
     GeneratedImage,
     ImageRequest,
     ReferenceHint,
@@ -152,8 +152,8 @@ def make_gemini_image_backend(spec: ModelSpec, settings: Settings) -> GeminiImag
         )
     from langchain_google_genai import Modality
 
+    from scenariosim.models.chat_gemini import GeminiChat
     from scenariosim.models.gemini import shared_rate_limiter
-    from scenariosim.models.gemini_chat import GeminiChat
 
     options: dict[str, Any] = {
         "model": spec.name,

@@ -27,7 +27,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from scenariosim.labels import IMAGE_ATTRIBUTES
-from scenariosim.models.images import (
+from scenariosim.models.image_backend import (
     GeneratedImage,
     ImageRequest,
     ReferenceHint,

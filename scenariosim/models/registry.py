@@ -17,7 +17,7 @@ from scenariosim.errors import ConfigError
 from scenariosim.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from scenariosim.models.images import ImageBackend
+    from scenariosim.models.image_backend import ImageBackend
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ IMAGE_BACKENDS: dict[str, ImageFactory] = {}
 _BACKEND_MODULES = (
     "scenariosim.models.chat_local",
     "scenariosim.models.gemini",
-    "scenariosim.models.openai_compat",
+    "scenariosim.models.chat_openai",
     "scenariosim.models.embeddings_local",
     "scenariosim.models.image_local",
     "scenariosim.models.image_gemini",

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from scenariosim.files import atomic_write_text, replacing
 from scenariosim.jsonl import jsonl_text
-from scenariosim.outputs.context import context_chunks
+from scenariosim.outputs.context_chunks import context_chunks
 from scenariosim.outputs.critiques import critique_records
 from scenariosim.outputs.naming import safe_name
 from scenariosim.outputs.records import ImageRecord, PersonaRecord

@@ -19,7 +19,7 @@ from PIL import Image, PngImagePlugin
 from scenariosim.errors import ModelError
 from scenariosim.files import atomic_write_bytes
 from scenariosim.labels import IMAGE_ATTRIBUTES
-from scenariosim.models.images import ImageBackend, ImageRequest, ReferenceHint
+from scenariosim.models.image_backend import ImageBackend, ImageRequest, ReferenceHint
 from scenariosim.outputs.naming import safe_name
 from scenariosim.outputs.records import ImageRecord, Provenance
 from scenariosim.outputs.run_folder import RunFolder

@@ -21,7 +21,7 @@ from typing import Any
 
 from scenariosim.evaluation.evaluate import Evaluation
 from scenariosim.files import atomic_write_text
-from scenariosim.outputs.context import context_chunks
+from scenariosim.outputs.context_chunks import context_chunks
 from scenariosim.outputs.critiques import critique_records
 from scenariosim.outputs.naming import safe_name
 from scenariosim.outputs.records import ContextChunkRecord, CritiqueRecord, ImageRecord

@@ -20,8 +20,8 @@ from scenariosim.knowledge.references.ingest import AddReport, add_folder
 from scenariosim.knowledge.references.sidecar import read_sidecar
 from scenariosim.knowledge.references.store import ReferenceLibrary
 from scenariosim.labels import IMAGE_ATTRIBUTES
+from scenariosim.models.image_backend import ImageRequest
 from scenariosim.models.image_local import render_scene
-from scenariosim.models.images import ImageRequest
 
 SHIPPED_REFERENCES = Path(__file__).parents[2] / "data" / "references"
 SHIPPED_SIDECAR = SHIPPED_REFERENCES / "references.jsonl"
