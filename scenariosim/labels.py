@@ -10,6 +10,11 @@ from typing import Literal
 Stance = Literal["support_protest", "oppose_protest", "neutral"]
 Emotion = Literal["anger", "fear", "hope", "sadness", "pride", "calm"]
 ArtifactKind = Literal["post", "comment", "image_prompt"]
+# What a reply does to the post it answers.
+Relation = Literal["agrees", "disagrees", "asks", "adds"]
+STANCES: tuple[Stance, ...] = ("support_protest", "oppose_protest", "neutral")
+EMOTIONS: tuple[Emotion, ...] = ("anger", "fear", "hope", "sadness", "pride", "calm")
+RELATIONS: tuple[Relation, ...] = ("agrees", "disagrees", "asks", "adds")
 
 UCLA_ATTRIBUTE_RATES: dict[str, float] = {
     "sign": 0.829,

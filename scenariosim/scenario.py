@@ -7,7 +7,7 @@ Unknown keys and bad values are errors naming the key and its line in the file.
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from scenariosim.errors import ConfigError
+from scenariosim.labels import IMAGE_ATTRIBUTES, Emotion, Relation, Stance
 from scenariosim.markdown import table_cell
 from scenariosim.personas.filters import PersonaFilter
 from scenariosim.personas.strata import Stratum
@@ -148,9 +149,81 @@ class ModelsConfig(_Strict):
 
 
 class CriticConfig(_Strict):
-    threshold: float = Field(3.0, ge=1, le=5, description="Score below which a draft is revised.")
-    max_revisions: int = Field(1, ge=0, le=5, description="Revisions before a draft is rejected.")
-    reject_below: float = Field(1.5, ge=1, le=5, description="Score that rejects outright.")
+    """How each task's text is drafted and judged (docs/architecture.md, "The critic")."""
+
+    candidates: int = Field(
+        4,
+        ge=1,
+        le=16,
+        description="Candidates drawn per task from one evaluated prompt; the best that passes "
+        "the checks is kept (4: bench/bench_yield.py).",
+    )
+    max_revisions: int = Field(
+        1, ge=0, le=5, description="Further rounds of candidates when none passed, then rejected."
+    )
+    rubric: Literal["auto", "always", "never"] = Field(
+        "auto",
+        description="The LLM rubric: auto asks it only for a critic model whose agreement with "
+        "blind labels was measured good enough (scenariosim critic eval); always asks it.",
+    )
+    threshold: float = Field(
+        3.0, ge=1, le=5, description="With the rubric voting: mean score needed to accept."
+    )
+
+
+_MIX_TOLERANCE = 0.01
+
+
+def _check_mix(mix: dict[str, float] | None) -> dict[str, float] | None:
+    if mix is None:
+        return None
+    if any(not 0 <= v <= 1 for v in mix.values()):
+        raise ValueError("each share must be between 0 and 1")
+    total = sum(mix.values())
+    if abs(total - 1) > _MIX_TOLERANCE:
+        raise ValueError(
+            f"the shares add up to {total:g}, not 1: change them so they sum to 1 "
+            "(for example 0.5, 0.3, 0.2)"
+        )
+    return mix
+
+
+class LabelMix(_Strict):
+    """Labels the planner assigns, as shares; unset: they follow the personas (see
+    graph/assign_labels.py). Ask for a mix to get balanced classes for a classifier."""
+
+    stance: dict[Stance, float] | None = Field(
+        None, description="e.g. {support_protest: 0.5, oppose_protest: 0.3, neutral: 0.2}."
+    )
+    emotion: dict[Emotion, float] | None = Field(None, description="Shares of the six emotions.")
+    relation: dict[Relation, float] | None = Field(
+        None, description="How replies relate to their post: agrees, disagrees, asks, adds."
+    )
+    image_attributes: dict[str, float] | None = Field(
+        None,
+        description="Rate of each protest-image attribute (default: the UCLA rates); each "
+        "between 0 and 1, not a share.",
+    )
+
+    @field_validator("stance", "emotion", "relation")
+    @classmethod
+    def _sums_to_one(cls, mix: dict[str, float] | None) -> dict[str, float] | None:
+        return _check_mix(mix)
+
+    @field_validator("image_attributes")
+    @classmethod
+    def _drawable(cls, rates: dict[str, float] | None) -> dict[str, float] | None:
+        if rates is None:
+            return None
+        unknown = sorted(set(rates) - set(IMAGE_ATTRIBUTES))
+        if unknown:
+            raise ValueError(
+                f"the renderer cannot draw {', '.join(unknown)}; use only "
+                f"{', '.join(IMAGE_ATTRIBUTES)}"
+            )
+        if any(not 0 <= v <= 1 for v in rates.values()):
+            raise ValueError("each rate must be between 0 and 1")
+        return rates
 
 
 class Scenario(_Strict):
@@ -168,6 +241,7 @@ class Scenario(_Strict):
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     models: ModelsConfig = Field(default_factory=ModelsConfig)
     critic: CriticConfig = Field(default_factory=CriticConfig)
+    labels: LabelMix = Field(default_factory=LabelMix)
     concurrency: int = Field(4, ge=1, le=256, description="Agent tasks in flight at once.")
     phases: list[Phase] = Field(min_length=1, description="Run in order; see phases[].")
 

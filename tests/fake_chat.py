@@ -121,11 +121,76 @@ class SchemaAnsweringChatModel(StructuredOutputMixin, BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        title = kwargs["response_schema"]["title"]
+        schema = kwargs.get("response_schema")
+        title = schema["title"] if schema else "text"
         if self.latency_s:
             time.sleep(self.latency_s)
         with self._lock:
             self._calls.append(title)
         usage = {"input_tokens": 100, "output_tokens": 20, "total_tokens": 120}
-        message = AIMessage(content=json.dumps(self.replies[title]), usage_metadata=usage)
+        if schema:
+            content = json.dumps(self.replies[title])
+        else:
+            content = continuation(messages[-1].text, int(kwargs.get("seed", 0)))
+        message = AIMessage(content=content, usage_metadata=usage)
         return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+# What the fake continuation says for each label, worded so the critic's checks find it.
+_EMOTION_SENTENCE = {
+    "angry": "I am angry",
+    "afraid": "I am afraid",
+    "hopeful": "I hope things change",
+    "sad": "It is sad",
+    "proud": "I am proud of us",
+    "calm": "I stay calm",
+}
+_STANCE_SENTENCE = {
+    "for the protest": "I stand with them.",
+    "against the protest": "Blocking the roads is not the way.",
+    "neutral": "I am not sure who is right.",
+}
+_RELATION_SENTENCE = {
+    "agrees": ("I agree with this about the {w}.", "Same here, the {w} worries me.", "Exactly, my {w} story too."),
+    "disagrees": ("No, that is wrong about the {w}.", "Wrong, the {w} is not the point.", "That's not how the {w} works."),
+    "asks": ("Is it true about the {w}?", "What happens to the {w} now?", "Who decided the {w}?"),
+    "adds": ("The news says {w} and {v} matter here.", "Remember {w} and {v} in this.", "Look at {w} and {v} again."),
+}  # fmt: skip
+_SCENE_WORDS = {
+    "a sign": "signs",
+    "a photo held up": "a photograph",
+    "fire": "fire",
+    "police": "police",
+    "children": "children",
+    "more than 20 people": "a crowd",
+    "more than 100 people": "thousands",
+    "a flag": "a flag",
+    "night": "at night",
+    "shouting": "shouting",
+}
+
+
+def _long_words(line: str, k: int) -> list[str]:
+    found = sorted({w.strip(".,:;!?'\"").lower() for w in line.split()}, key=lambda w: (-len(w), w))
+    return found[:k] or ["news"]
+
+
+def continuation(prompt: str, seed: int = 0) -> str:
+    """A plain-text answer to a few-shot prompt, carrying the labels its last line names."""
+    lines = [line for line in prompt.splitlines() if line.strip()]
+    last = lines[-1]
+    news = next((line for line in reversed(lines) if line.startswith(("News:", "Post:"))), "")
+    word, other = [*_long_words(news.split(":", 1)[-1], 2), "news"][:2]
+    if last.startswith("Sign:") or last.startswith("About:"):
+        return " FAIR PRICES NOW"
+    if last.startswith("Scene:"):
+        wanted = lines[-2].removeprefix("Photo of:").strip()
+        shown = [_SCENE_WORDS[a.strip()] for a in wanted.split(",") if a.strip() in _SCENE_WORDS]
+        return f" A street about the {word} with {', '.join(shown) or 'parked lorries'} today."
+    parts = [p.strip() for p in last.rstrip(":").split(",")]
+    if last.startswith("Reply by"):
+        relation, emotion = parts[-2], parts[-1]
+        said = _RELATION_SENTENCE[relation][seed % 3].format(w=word, v=other)
+        return f"{said} {_EMOTION_SENTENCE[emotion]} today.\n"
+    emotion, stance = parts[-2], parts[-1]
+    return f"{_EMOTION_SENTENCE[emotion]} about the {word} news. {_STANCE_SENTENCE[stance]}\n"

@@ -34,6 +34,7 @@ class AgentModel:
     max_attempts: int = 3
     backoff_s: float = 0.5
     max_wait_s: float = 60.0  # no single wait is longer, whatever a server asks for
+    max_tokens: int = 320  # the run's output budget per call (a chat backend's thinking counts)
 
 
 def _recoverable_errors() -> tuple[type[BaseException], ...]:
@@ -74,9 +75,30 @@ class CallRecord:
     cached: bool = False
     retries: list[str] = field(default_factory=list)
     waits_s: list[float] = field(default_factory=list)  # backoff slept before each retry
+    finish_reasons: list[str] = field(default_factory=list)  # per answer: "stop" or "length"
 
     def as_trace(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def _invoke(
+    model: AgentModel,
+    record: CallRecord,
+    attempt: int,
+    invoke: Callable[[], Any],
+    sleep: Callable[[float], None],
+) -> tuple[bool, Any]:
+    """Run one attempt; a recoverable error is recorded and waited out. (ok, result)."""
+    try:
+        return True, invoke()
+    except RECOVERABLE as e:
+        record.retries.append(f"{type(e).__name__}: {e}"[:300])
+        record.error = record.retries[-1]
+        if attempt + 1 < model.max_attempts:
+            wait = backoff_wait_s(model.backoff_s, model.max_wait_s, attempt, e)
+            record.waits_s.append(round(wait, 4))
+            sleep(wait)
+        return False, None
 
 
 def call_structured(
@@ -116,15 +138,14 @@ def call_structured(
             record.cached = True
             raw_text, usage = cached["raw"], cached["usage"]
         else:
-            try:
-                result = runnable.invoke(messages, seed=attempt_seed)
-            except RECOVERABLE as e:
-                record.retries.append(f"{type(e).__name__}: {e}"[:300])
-                record.error = record.retries[-1]
-                if attempt + 1 < model.max_attempts:
-                    wait = backoff_wait_s(model.backoff_s, model.max_wait_s, attempt, e)
-                    record.waits_s.append(round(wait, 4))
-                    sleep(wait)
+            ok, result = _invoke(
+                model,
+                record,
+                attempt,
+                lambda seed=attempt_seed: runnable.invoke(messages, seed=seed),
+                sleep,
+            )
+            if not ok:
                 continue
             raw: AIMessage = result["raw"]
             raw_text, usage = raw.text, dict(raw.usage_metadata or {})
@@ -144,3 +165,96 @@ def call_structured(
         return parsed, record
     record.latency_s = time.perf_counter() - started
     return None, record
+
+
+# How a chat-only backend (Gemini, Ollama, OpenAI-compatible) is asked to continue a
+# few-shot text: the same prompt the local model continues, with one line of instruction.
+CONTINUE_SYSTEM = (
+    "Continue the text the user gives you. Write only what comes next after its last line: "
+    "one or two sentences in the voice of the person named there, on one line, nothing else."
+)
+
+
+def _chat_candidates(
+    model: AgentModel, prompt: str, seeds: list[int], max_tokens: int
+) -> list[dict[str, Any]]:
+    out = []
+    for seed in seeds:
+        message: AIMessage = model.chat.invoke(
+            [("system", CONTINUE_SYSTEM), ("human", prompt)],
+            seed=seed,
+            max_tokens=max(max_tokens, model.max_tokens),
+        )
+        usage = dict(message.usage_metadata or {})
+        out.append(
+            {
+                "text": message.text,
+                "finish_reason": str(message.response_metadata.get("finish_reason", "stop")),
+                "prompt_tokens": int(usage.get("input_tokens", 0)),
+                "completion_tokens": int(usage.get("output_tokens", 0)),
+            }
+        )
+    return out
+
+
+def draw_candidates(
+    model: AgentModel,
+    prompt: str,
+    n: int,
+    seed: int,
+    max_tokens: int,
+    grammar: str | None = None,
+    stop: tuple[str, ...] = ("\n",),
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[list[str], CallRecord]:
+    """`n` continuations of a few-shot `prompt`, for best-of-n drafting.
+
+    A backend with `complete` (the local llama.cpp model) evaluates the prompt once and
+    samples every candidate from it; other chat backends get one call per candidate with
+    `CONTINUE_SYSTEM`. Candidate i uses seed `seed + i`. Answers are cached like structured
+    calls. Returns the candidate texts (first line, stripped; [] when every attempt failed)
+    and the call's record, whose `finish_reasons` say which were cut by `max_tokens`.
+    """
+    record = CallRecord(
+        spec=model.spec, schema="text", seed=seed, messages=[{"role": "prompt", "content": prompt}]
+    )
+    seeds = [seed + i for i in range(n)]
+    key = {
+        "spec": model.spec,
+        "prompt": prompt,
+        "seeds": seeds,
+        "max_tokens": max_tokens,
+        "grammar": grammar or "",
+        "stop": list(stop),
+    }
+    started = time.perf_counter()
+    answers = model.cache.get(key) if model.cache else None
+    record.cached = answers is not None
+    complete = getattr(model.chat, "complete", None)
+
+    def ask() -> list[dict[str, Any]]:
+        if complete is not None:
+            return complete(prompt, seeds, max_tokens, stop, grammar)
+        return _chat_candidates(model, prompt, seeds, max_tokens)
+
+    for attempt in range(0 if answers is not None else model.max_attempts):
+        record.attempts = attempt + 1
+        ok, result = _invoke(model, record, attempt, ask, sleep)
+        if ok:
+            record.error = None
+            answers = {"answers": result}
+            if model.cache:
+                model.cache.put(key, answers)
+            break
+    record.latency_s = time.perf_counter() - started
+    if answers is None:
+        return [], record
+    texts = []
+    for answer in answers["answers"]:
+        record.input_tokens += int(answer["prompt_tokens"])
+        record.output_tokens += int(answer["completion_tokens"])
+        record.finish_reasons.append(answer["finish_reason"])
+        lines = answer["text"].strip().splitlines()
+        texts.append(lines[0].strip() if lines else "")
+    record.raw = "\n".join(texts)
+    return texts, record

@@ -1,9 +1,16 @@
-"""The critic's deterministic checks: what a draft states that nothing it was given supports.
+"""The critic's deterministic checks: what a draft gets wrong that code can see.
 
-A 135M model invents freely; these checks catch the inventions that matter for a dataset
-about a fictional world: names and numbers from nowhere, real-world names, contradictions
-of the persona's own facts, image labels that disagree with the scene, with the post the
-picture illustrates, or with what the reference photos it was shown make likely.
+Two families, one result (`CheckResults`):
+
+- honesty: names and numbers that nothing the writer was given supports, real-world names,
+  contradictions of the persona's own facts, image labels that disagree with the scene;
+- craft, the failures a 135M model makes (issue #15's blind reading): meta-text about
+  writing or answering, placeholders, the persona card read back, a news sentence or an
+  example copied (a shared run of six words), text cut off mid-sentence, a phrase repeated,
+  text about nothing it was given (off-topic), and labels the text does not carry.
+
+Every rule about text lives in `scenariosim.text_rules`; this module applies them to a draft
+and its context. All checks are pure functions except the grounding figure, which embeds.
 """
 
 import re
@@ -14,82 +21,41 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from scenariosim.agents.schemas import CheckResults, ImagePromptDraft, PersonaCard, ReferenceCard
-from scenariosim.labels import IMAGE_ATTRIBUTES
+from scenariosim.agents.schemas import CheckResults, DraftLabels, PersonaCard
+from scenariosim.text_rules import (
+    ORDINARY_CAPITALISED,
+    cut_off,
+    emotion_cues,
+    mentions,
+    meta_text,
+    name_runs,
+    numbers,
+    placeholders,
+    relation_carried,
+    repeated_phrases,
+    says_any,
+    shared_run,
+    split_sentences,
+    stance_cues,
+    words,
+)
 
 REAL_WORLD_NAMES_FILE = Path(__file__).parents[1] / "data" / "world" / "real_world_names.txt"
-
-_NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*")
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*%?")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-# Capitalised words that are not names: sentence openers, pronouns, titles, calendar words.
-_ORDINARY = frozenset(
-    """i i'm i've i'll we our my the a an this that these those it its they their he she his
-    her you your what why how when where who if but and or so yes no not today tomorrow
-    yesterday now here there please thank thanks president minister prime governor police
-    government city province people news breaking update monday tuesday wednesday thursday
-    friday saturday sunday january february march april may june july august september
-    october november december god allah let stop enough just even still all every many
-    some one two three first last new old good bad more less""".split()
+COPY_RUN = 6  # words in a row shared with a source that make a draft a copy
+READBACK_RUN = 5  # words in a row shared with the persona card that make it a read-back
+MIN_WORDS = 6
+# Words too common to show that a draft is about its news.
+_STOP = frozenset(
+    """about after again also because been before being could does doing down from have
+    having here into just like more most much must need only other over same should some
+    such than that their them then there these they this those through today under very
+    want were what when where which while will with would your yours ours people""".split()
 )
-_AGE_CLAIM = re.compile(r"\b(?:I am|I'm|I was)\s+(\d{1,3})\b|\b(\d{1,3})[- ]year[- ]old\b", re.I)
-_FEMALE = re.compile(r"\b(?:as a|I am a|I'm a)\s+(?:mother|woman|wife|grandmother|girl)\b", re.I)
-_MALE = re.compile(r"\b(?:as a|I am a|I'm a)\s+(?:father|man|husband|grandfather|boy)\b", re.I)
-_IMAGE_WORDS = {
-    "fire": ("fire", "burning", "flames", "blaze"),
-    "police": ("police", "officer", "riot"),
-    "children": ("child", "children", "kids", "boy", "girl"),
-    "flag": ("flag",),
-    "night": ("night", "dark", "evening"),
-    "shouting": ("shout", "chant", "yell", "scream"),
-}
-
-
-# What a post says that a picture of it should show; only concrete, literal things.
-_POST_SHOWS = {
-    "fire": ("fire", "fires", "burning", "flames", "blaze"),
-    "police": ("police", "officer", "officers", "riot police"),
-    "children": ("child", "children", "kids"),
-    "flag": ("flag", "flags"),
-}
-# Words in a post that make an attribute plausible in its picture.
-_POST_SUPPORTS = {
-    **_POST_SHOWS,
-    "sign": ("sign", "signs", "placard", "placards", "banner", "banners", "poster", "posters"),
-    "photo": ("photo", "photograph", "portrait", "picture"),
-    "group_20": ("crowd", "crowds", "dozens", "hundreds", "thousands", "rally", "march", "protest"),
-    "group_100": ("hundreds", "thousands", "huge", "massive", "everyone"),
-    "night": ("night", "tonight", "evening", "midnight"),
-    "shouting": ("shout", "shouting", "chant", "chanting", "yell", "scream"),
-}
-
-
-def _says(text: str, words: tuple[str, ...]) -> bool:
-    lowered = text.lower()
-    return any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words)
-
-
-def image_reference_mismatches(
-    draft: ImagePromptDraft, post_text: str, references: list[ReferenceCard]
-) -> list[str]:
-    """Labels that disagree with the post, or that neither the post nor a reference supports.
-
-    A post naming police, fire, children or a flag wants them in its picture. A label the
-    post does not suggest needs at least one labelled reference photo that shows it; with
-    no labelled references only the post is checked.
-    """
-    problems = []
-    labelled = [r for r in references if r.labelled]
-    for label in IMAGE_ATTRIBUTES:
-        value = bool(getattr(draft, label))
-        if label in _POST_SHOWS and not value and _says(post_text, _POST_SHOWS[label]):
-            problems.append(f"the post mentions {label} but the photo's label is false")
-        suggested = _says(post_text, _POST_SUPPORTS[label])
-        if value and labelled and not suggested and not any(label in r.labels for r in labelled):
-            problems.append(
-                f"{label} is true but neither the post nor the reference photos show it"
-            )
-    return problems
+_AGE_CLAIM = r"\b(?:I am|I'm|I was)\s+(\d{1,3})\b|\b(\d{1,3})[- ]year[- ]old\b"
+_FEMALE = ("as a mother", "as a woman", "as a wife", "i am a mother", "i'm a mother",
+           "i am a woman", "i'm a woman", "as a grandmother")  # fmt: skip
+_MALE = ("as a father", "as a man", "as a husband", "i am a father", "i'm a father",
+         "i am a man", "i'm a man", "as a grandfather")  # fmt: skip
 
 
 @cache
@@ -98,42 +64,30 @@ def real_world_names(path: Path = REAL_WORLD_NAMES_FILE) -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[\w'-]+", text)}
-
-
-def name_candidates(text: str) -> list[str]:
-    """Capitalised phrases, minus single ordinary words (sentence openers and the like)."""
-    found = []
-    for match in _NAME.finditer(text):
-        phrase = match.group(0)
-        words = [w for w in phrase.split() if w.lower() not in ("of", "the")]
-        if all(w.lower().strip("'") in _ORDINARY for w in words):
-            continue
-        found.append(phrase)
-    return found
-
-
 def unsupported_entities(text: str, support: str, known_names: Iterable[str]) -> list[str]:
-    """Name-like phrases whose words appear neither in the support text nor the gazetteer."""
-    allowed = _words(support)
+    """Capitalised word runs whose words appear neither in `support` nor the gazetteer.
+
+    A single capitalised word that opens a sentence is not checked (it may be any word);
+    the stop list is `text_rules.ORDINARY_CAPITALISED`, shared with the corpus coverage check.
+    """
+    allowed = set(words(support))
     for name in known_names:
-        allowed |= _words(name)
+        allowed.update(words(name))
     missing = []
-    for phrase in name_candidates(text):
-        words = [w for w in _words(phrase) if w not in _ORDINARY and w not in ("of", "the")]
-        if any(w not in allowed for w in words):
-            missing.append(phrase)
+    for run in name_runs(text):
+        keys = [t.key for t in run.tokens if t.key not in ORDINARY_CAPITALISED]
+        keys = [k for k in keys if k not in ("of", "and", "for", "the")]
+        if not keys or (run.sentence_initial and len(run.tokens) == 1):
+            continue
+        if any(k.replace("’", "'") not in allowed for k in keys):
+            missing.append(run.text)
     return sorted(set(missing))
-
-
-_CITATION = re.compile(r"\[\d+(?:,\s*\d+)*\]")
 
 
 def unsupported_numbers(text: str, support: str) -> list[str]:
     """Numbers absent from the support text; source citations like [1] do not count."""
-    available = set(_NUMBER.findall(support))
-    return sorted({n for n in _NUMBER.findall(_CITATION.sub(" ", text)) if n not in available})
+    available = set(numbers(support))
+    return sorted({n for n in numbers(text) if n not in available})
 
 
 def leaked_real_names(text: str, names: Iterable[str] | None = None) -> list[str]:
@@ -146,40 +100,73 @@ def leaked_real_names(text: str, names: Iterable[str] | None = None) -> list[str
 
 def persona_contradictions(text: str, persona: PersonaCard) -> list[str]:
     problems = []
-    for match in _AGE_CLAIM.finditer(text):
+    for match in re.finditer(_AGE_CLAIM, text, re.I):
         claimed = int(match.group(1) or match.group(2))
         if abs(claimed - persona.age) > 2 and 10 <= claimed <= 100:
             problems.append(f"says age {claimed} but the persona is {persona.age}")
-    if persona.sex == "male" and _FEMALE.search(text):
+    if persona.sex == "male" and says_any(text, _FEMALE):
         problems.append("speaks as a woman but the persona is a man")
-    if persona.sex == "female" and _MALE.search(text):
+    if persona.sex == "female" and says_any(text, _MALE):
         problems.append("speaks as a man but the persona is a woman")
     return problems
 
 
-def image_label_mismatches(draft: ImagePromptDraft) -> list[str]:
-    """Labels that disagree with the scene text or with each other."""
-    scene = draft.scene.lower()
-    problems = []
-    if draft.group_100 and not draft.group_20:
-        problems.append("group_100 is true but group_20 is false")
-    if bool(draft.sign_text.strip()) != draft.sign:
-        problems.append("sign must be true exactly when there is sign_text")
-    for label, words in _IMAGE_WORDS.items():
-        mentioned = any(w in scene for w in words)
-        if mentioned and not getattr(draft, label):
-            problems.append(f"the scene mentions {label} but the label is false")
-        if getattr(draft, label) and not mentioned:
-            problems.append(f"{label} is true but the scene does not show it")
-    return problems
+def persona_readback(text: str, persona: PersonaCard) -> str:
+    """A run of words from the persona card, or the card's opening ("<name> is a")."""
+    run = shared_run(text, persona.description, READBACK_RUN)
+    if run:
+        return run
+    opening = f"{persona.name} is a".lower()
+    return opening if opening in text.lower() else ""
 
 
-def sentence_support(text: str, chunks: list[str], embeddings: Embeddings) -> list[float]:
-    """For each sentence, its highest cosine similarity to any chunk."""
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if len(s.split()) >= 3]
-    if not sentences or not chunks:
+def copied_run(text: str, sources: dict[str, str]) -> str:
+    """`"<source>: <run>"` for the first source `text` shares `COPY_RUN` words with."""
+    for name, source in sources.items():
+        run = shared_run(text, source, COPY_RUN)
+        if run:
+            return f"{name}: {run}"
+    return ""
+
+
+def on_topic(text: str, topic: str) -> bool:
+    """Whether the draft shares a content word (four letters or more) with its topic."""
+    content = {w for w in words(topic) if len(w) >= 4 and w not in _STOP}
+    return bool(content & set(words(text)))
+
+
+def labels_missing(text: str, labels: DraftLabels, fact: str = "") -> list[str]:
+    """The assigned labels the text does not carry (see `text_rules` for the cue words).
+
+    emotion: a cue of the assigned emotion, and no other emotion with more cues;
+    stance: support/oppose need more cues of their side than of the other; neutral needs
+    no cue of either side; relation: `text_rules.relation_carried`.
+    """
+    missing = []
+    if labels.emotion:
+        found = emotion_cues(text)
+        if found[labels.emotion] == 0 or max(found.values()) > found[labels.emotion]:
+            missing.append("emotion")
+    if labels.stance:
+        found = stance_cues(text)
+        support, oppose = found["support_protest"], found["oppose_protest"]
+        if (
+            (labels.stance == "support_protest" and support <= oppose)
+            or (labels.stance == "oppose_protest" and oppose <= support)
+            or (labels.stance == "neutral" and (support or oppose))
+        ):
+            missing.append("stance")
+    if labels.relation and not relation_carried(text, labels.relation, fact):
+        missing.append("relation")
+    return missing
+
+
+def sentence_support(text: str, facts: list[str], embeddings: Embeddings) -> list[float]:
+    """For each sentence of three words or more, its highest cosine similarity to a fact."""
+    sentences = [s for s in split_sentences(text.strip()) if len(s.split()) >= 3]
+    if not sentences or not facts:
         return [0.0] * len(sentences)
-    vectors = np.array(embeddings.embed_documents(sentences + chunks))
+    vectors = np.array(embeddings.embed_documents(sentences + facts))
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
     sims = vectors[: len(sentences)] @ vectors[len(sentences) :].T
     return [round(float(s), 4) for s in sims.max(axis=1)]
@@ -189,24 +176,68 @@ def run_checks(
     text: str,
     persona: PersonaCard,
     support: str,
-    chunks: list[str],
     known_names: Iterable[str],
-    embeddings: Embeddings,
-    image: ImagePromptDraft | None = None,
-    post_text: str = "",
-    references: list[ReferenceCard] | None = None,
+    labels: DraftLabels,
+    topic: str,
+    copy_sources: dict[str, str],
+    fact: str = "",
+    label_mismatches: list[str] | None = None,
 ) -> CheckResults:
-    """All deterministic checks for one draft. `support` is every text the agent was given;
-    an image prompt is also checked against its post and the reference photos it saw."""
-    label_problems: list[str] = []
-    if image is not None:
-        label_problems = image_label_mismatches(image)
-        label_problems += image_reference_mismatches(image, post_text, references or [])
+    """Every deterministic check except the embedding one, for one candidate text.
+
+    `support` is every text the writer was given (facts, persona, event, thread); `topic`
+    the texts it must be about (facts, event, the post it answers); `copy_sources` the
+    texts it must not copy, by name (facts, examples, thread); `fact` the sentence a reply
+    that "adds" must draw on. Image label problems are computed by the image writer.
+    """
     return CheckResults(
         unsupported_entities=unsupported_entities(text, support, known_names),
         unsupported_numbers=unsupported_numbers(text, support),
         real_world_names=leaked_real_names(text),
         persona_contradictions=persona_contradictions(text, persona),
-        label_mismatches=label_problems,
-        sentence_support=sentence_support(text, chunks, embeddings),
+        label_mismatches=label_mismatches or [],
+        meta_text=meta_text(text),
+        placeholders=placeholders(text),
+        persona_readback=persona_readback(text, persona),
+        copied=copied_run(text, copy_sources),
+        cut_off=cut_off(text),
+        repeated=repeated_phrases(text),
+        too_short=len(words(text)) < MIN_WORDS,
+        off_topic=not on_topic(text, topic),
+        labels_missing=labels_missing(text, labels, fact),
     )
+
+
+def scene_label_problems(scene: str, attributes: dict[str, bool]) -> list[str]:
+    """Where a scene's words and the picture's assigned attributes disagree.
+
+    Each attribute in the picture must be named in the scene (`text_rules.MENTIONS`; more
+    than 100 people also counts as more than 20), and the scene must not name one the picture
+    will not show, so the renderer's exact labels and the scene text tell the same story.
+    """
+    problems = []
+    for attribute, wanted in attributes.items():
+        said = mentions(scene, attribute)
+        if attribute == "group_20":
+            said = said or mentions(scene, "group_100")
+        if wanted and not said:
+            problems.append(f"the picture has {attribute} but the scene does not say so")
+        elif said and not wanted and not (attribute == "group_20" and attributes.get("group_100")):
+            problems.append(f"the scene shows {attribute} but the picture will not")
+    return problems
+
+
+def sign_problems(sign: str, support: str, known_names: Iterable[str], examples: str) -> list[str]:
+    """A sign must be two words or more in capitals, name nothing unsupported and copy no
+    example sign."""
+    problems = []
+    if len(sign.split()) < 2 or sign != sign.upper():
+        problems.append("a sign is two words or more, in capitals")
+    title = sign.title()
+    if unsupported_entities(title, support, known_names) and len(sign.split()) > 1:
+        problems.append("names something nothing supports")
+    if unsupported_numbers(sign, support):
+        problems.append("a number nothing supports")
+    if sign.strip() in {line.strip() for line in examples.splitlines()}:
+        problems.append("copies an example sign")
+    return problems

@@ -1,179 +1,249 @@
-"""The critic: deterministic checks plus an LLM rubric, combined into a verdict.
+"""The critic: deterministic checks choose among candidates; an LLM rubric votes only where
+its agreement with blind human labels was measured and found good enough.
 
-The checks are what keep a small model honest; the rubric adds judgement a bigger model
-can give. The score is the mean of the two halves on a 1-5 scale. A draft with an invented name or
-number, a real-world name or a contradiction of its persona is never accepted, whatever
-its score: it is revised or rejected. A rubric the model could
-not produce leaves the checks alone to decide, capped below the threshold, so the draft is
-revised rather than accepted unchecked.
+For each candidate text the checks (`checks.py`) find what a tiny model gets wrong; any
+blocking problem rules the candidate out (`BLOCKING`, one list). The passing candidates are
+ranked by the check score (5 minus penalties), then by how close their sentences are to the
+chosen facts (cosine, `sentence_support`), then by draw order, and the best is kept.
+
+The rubric (`prompts/critique_draft.md` with its own system prompt,
+`prompts/critic_system.md`) runs once per task, on the chosen candidate only, and only when
+the critic model is trusted (`calibration.rubric_trusted`). A trusted rubric's score is
+averaged with the check score, and any dimension at its floor (1 of 5) blocks acceptance.
+An untrusted model's rubric is not asked for: the verdict comes from the checks, and the
+record says so.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
 from scenariosim.agents.calls import AgentModel, CallRecord, call_structured
-from scenariosim.agents.checks import run_checks
-from scenariosim.agents.persona_agent import SYSTEM, format_context
-from scenariosim.agents.prompting import as_data, render_prompt
+from scenariosim.agents.checks import run_checks, sentence_support
+from scenariosim.agents.prompting import as_data, prompt_file_hash, render_prompt
 from scenariosim.agents.schemas import (
+    CandidateVerdict,
     CheckResults,
-    ContextChunk,
     Critique,
-    Draft,
-    ImagePromptDraft,
+    DraftLabels,
     PersonaCard,
-    ReferenceCard,
     RubricScores,
 )
+from scenariosim.text_rules import split_sentences
 
-GROUNDING_FLOOR = 0.25
-CRITIC_CHUNK_CHARS = 300  # the rubric sees the gist; the checks see every chunk in full  # below this max-cosine, a sentence is not about any chunk
+GROUNDING_FLOOR = 0.25  # below this cosine to every fact, a sentence is about none of them
+RUBRIC_FLOOR = 1
 
 
 @dataclass(frozen=True)
 class CriticPolicy:
+    """How candidates become a verdict. `use_rubric`: ask the LLM rubric and let it vote."""
+
     threshold: float = 3.0
-    reject_below: float = 1.5
+    use_rubric: bool = False
 
 
-def draft_text(draft: Draft) -> str:
-    if isinstance(draft, ImagePromptDraft):
-        return f"{draft.scene} {draft.sign_text}".strip()
-    return draft.text
+@dataclass(frozen=True)
+class CritiqueInputs:
+    """Everything a candidate is judged against: exactly what its writer was given."""
+
+    persona: PersonaCard
+    labels: DraftLabels
+    facts: list[str]
+    support: str  # every text the writer saw: facts, event, thread, persona facts
+    topic: str  # what it must be about: facts, event, the post it answers
+    copy_sources: dict[str, str]  # texts it must not copy, by name
+    known_names: frozenset[str]
+    kind: str
+    label_mismatches: tuple[tuple[str, ...], ...] = ()  # per candidate, image label problems
 
 
-def check_score(checks: CheckResults) -> tuple[float, list[str]]:
-    """Start at 5 and take off for each problem; return the score and the reasons."""
-    score, reasons = 5.0, []
+# Check field -> reason text. A candidate with any of these is never kept.
+def check_reasons(checks: CheckResults) -> list[str]:
+    """Why a candidate fails, one reason per problem, in words a reader can act on."""
+    reasons = []
     if checks.unsupported_entities:
-        score -= min(2.0, 1.0 * len(checks.unsupported_entities))
-        reasons.append(
-            f"names not in the news or the world: {', '.join(checks.unsupported_entities)}"
-        )
+        reasons.append(f"names not in its context: {', '.join(checks.unsupported_entities)}")
     if checks.unsupported_numbers:
-        score -= min(1.5, 0.5 * len(checks.unsupported_numbers))
-        reasons.append(f"numbers not in the news: {', '.join(checks.unsupported_numbers)}")
+        reasons.append(f"numbers not in its context: {', '.join(checks.unsupported_numbers)}")
     if checks.real_world_names:
-        score -= 3.0
-        reasons.append(
-            f"real-world names in a fictional world: {', '.join(checks.real_world_names)}"
-        )
-    if checks.persona_contradictions:
-        score -= 2.0
-        reasons.extend(checks.persona_contradictions)
-    if checks.label_mismatches:
-        score -= min(2.0, 0.5 * len(checks.label_mismatches))
-        reasons.extend(checks.label_mismatches)
-    weak = [s for s in checks.sentence_support if s < GROUNDING_FLOOR]
-    if checks.sentence_support and weak:
-        score -= 1.0
-        reasons.append(f"{len(weak)} sentence(s) are about nothing in the news")
-    return max(1.0, score), reasons
+        reasons.append(f"real-world names: {', '.join(checks.real_world_names)}")
+    reasons.extend(checks.persona_contradictions)
+    reasons.extend(checks.label_mismatches)
+    if checks.meta_text:
+        reasons.append(f"talks about writing instead of the news: {', '.join(checks.meta_text)}")
+    if checks.placeholders:
+        reasons.append(f"placeholders: {', '.join(checks.placeholders)}")
+    if checks.persona_readback:
+        reasons.append(f"reads the persona card back: '{checks.persona_readback}'")
+    if checks.copied:
+        reasons.append(f"copied six words or more from {checks.copied}")
+    if checks.cut_off:
+        reasons.append("cut off mid-sentence")
+    if checks.repeated:
+        reasons.append(f"repeats itself: {', '.join(checks.repeated[:3])}")
+    if checks.too_short:
+        reasons.append("too short to be a post")
+    if checks.off_topic:
+        reasons.append("about nothing in its news or thread")
+    if checks.labels_missing:
+        reasons.append(f"does not carry its labels: {', '.join(checks.labels_missing)}")
+    return reasons
 
 
 def blocks_acceptance(checks: CheckResults) -> bool:
-    """Inventions a dataset about a fictional world cannot publish, whatever the rubric says."""
-    return bool(
-        checks.real_world_names
-        or checks.unsupported_entities
-        or checks.persona_contradictions
-        or checks.unsupported_numbers
+    """Any problem `check_reasons` names rules a candidate out."""
+    return bool(check_reasons(checks))
+
+
+def check_score(checks: CheckResults) -> float:
+    """5 minus penalties, floor 1: a ranking figure, reported with every verdict."""
+    penalties = len(check_reasons(checks))
+    weak = [s for s in checks.sentence_support if s < GROUNDING_FLOOR]
+    return max(1.0, 5.0 - penalties - (0.5 if weak else 0.0))
+
+
+MAX_SENTENCES = 2
+
+
+def clean_candidate(text: str) -> str:
+    """Strip wrapping quotes and spaces; keep the first `MAX_SENTENCES` sentences (a small
+    model drifts after them); cut a cut-off tail back to the last full sentence when a whole
+    sentence of six words or more remains."""
+    text = " ".join(text.split()).strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    sentences = split_sentences(text)
+    if len(sentences) > MAX_SENTENCES:
+        text = " ".join(sentences[:MAX_SENTENCES])
+    if text and text[-1] not in ".!?…\"'”’)":
+        last = max(text.rfind(p) for p in ".!?")
+        if last > 0 and len(text[: last + 1].split()) >= 6:
+            text = text[: last + 1]
+    return text
+
+
+def _rank(v: CandidateVerdict) -> tuple[float, float]:
+    grounding = min(v.checks.sentence_support) if v.checks.sentence_support else 0.0
+    return (-v.score, -grounding)
+
+
+def judge_candidates(
+    texts: list[str], inputs: CritiqueInputs, embeddings: Embeddings
+) -> list[CandidateVerdict]:
+    """Checks for every candidate, in draw order. The embedding check runs only for
+    candidates that pass the others (it ranks; it does not rule out)."""
+    verdicts = []
+    for i, raw in enumerate(texts):
+        text = clean_candidate(raw)
+        mismatches = list(inputs.label_mismatches[i]) if i < len(inputs.label_mismatches) else []
+        checks = run_checks(
+            text,
+            inputs.persona,
+            inputs.support,
+            inputs.known_names,
+            inputs.labels,
+            inputs.topic,
+            inputs.copy_sources,
+            fact=" ".join(inputs.facts),
+            label_mismatches=mismatches,
+        )
+        reasons = check_reasons(checks)
+        if not reasons:
+            checks = checks.model_copy(
+                update={"sentence_support": sentence_support(text, inputs.facts, embeddings)}
+            )
+        verdicts.append(
+            CandidateVerdict(
+                index=i, text=text, checks=checks, score=check_score(checks), reasons=reasons
+            )
+        )
+    return verdicts
+
+
+def rubric_prompt(text: str, inputs: CritiqueInputs) -> list[tuple[str, str]]:
+    """The judge's messages: its own system prompt, then the case as delimited data."""
+    facts = "\n".join(f"- {as_data(f)}" for f in inputs.facts) or "(none)"
+    labels = ", ".join(f"{k}: {v}" for k, v in inputs.labels.model_dump().items() if v)
+    human = render_prompt(
+        "critique_draft",
+        persona=as_data(inputs.persona.description),
+        facts=facts,
+        kind=inputs.kind,
+        labels=labels or "(none)",
+        draft=as_data(text),
     )
+    return [("system", render_prompt("critic_system")), ("human", human)]
 
 
-def describe_checks(checks: CheckResults) -> str:
-    lines = [
-        f"names not found in the news or the world: {checks.unsupported_entities or 'none'}",
-        f"numbers not found in the news: {checks.unsupported_numbers or 'none'}",
-        f"real-world names: {checks.real_world_names or 'none'}",
-        f"contradictions of the persona: {checks.persona_contradictions or 'none'}",
-    ]
-    if checks.label_mismatches:
-        lines.append(f"image label problems: {checks.label_mismatches}")
-    return "\n".join(lines)
+def rubric_hash() -> str:
+    """Hash of everything the judge is sent besides the case: system prompt, template, schema."""
+    return prompt_file_hash(["critic_system", "critique_draft"], RubricScores)
 
 
-def critique_draft(
-    draft: Draft,
-    persona: PersonaCard,
-    event: str,
-    chunks: list[ContextChunk],
-    known_names: Iterable[str],
+def critique_candidates(
+    texts: list[str],
+    inputs: CritiqueInputs,
     embeddings: Embeddings,
-    model: AgentModel,
+    model: AgentModel | None,
     seed: int,
     policy: CriticPolicy,
-    extra_support: str = "",
-    references: list[ReferenceCard] | None = None,
 ) -> tuple[Critique, CallRecord | None]:
-    """Score `draft` against exactly the context its author was given.
+    """Choose the best passing candidate, or reject the task with every candidate's reasons.
 
-    For an image prompt, `extra_support` is the post it illustrates and `references` the
-    reference photos its author saw; its labels are checked against both.
-    The rubric call is skipped (call record None) when the checks already block acceptance.
+    Returns the critique (verdict "accept" with `chosen` set, or "reject") and the rubric
+    call's record (None when the rubric was not asked: untrusted model or nothing passed).
     """
-    text = draft_text(draft)
-    given = [persona.description, persona.name, event, extra_support]
-    given += [f"{c.title} {c.outlet} {c.date} {c.text}" for c in chunks]
-    support = " ".join(given)
-    checks = run_checks(
-        text,
-        persona,
-        support,
-        [c.text for c in chunks],
-        known_names,
-        embeddings,
-        image=draft if isinstance(draft, ImagePromptDraft) else None,
-        post_text=extra_support,
-        references=references,
-    )
-    deterministic, reasons = check_score(checks)
-    if blocks_acceptance(checks):
-        # The checks already rule the draft out; the rubric could not change the verdict.
-        score = min(deterministic, policy.threshold - 0.5)
-        return _critique(score, reasons, checks, None, None, policy), None
-    prompt = render_prompt(
-        "critique_draft",
-        persona=as_data(persona.description),
-        context=format_context(chunks, chars=CRITIC_CHUNK_CHARS),
-        kind=type(draft).__name__,
-        draft=as_data(draft.model_dump_json()),
-        checks=describe_checks(checks),
-    )
-    rubric, call = call_structured(
-        model, [("system", SYSTEM), ("human", prompt)], RubricScores, seed
-    )
+    verdicts = judge_candidates(texts, inputs, embeddings)
+    passing = sorted((v for v in verdicts if not v.reasons), key=_rank)
+    if not passing:
+        reasons = sorted({r for v in verdicts for r in v.reasons}) or ["no candidate was written"]
+        best = min(verdicts, key=_rank) if verdicts else None
+        return Critique(
+            verdict="reject",
+            score=best.score if best else 1.0,
+            reasons=reasons,
+            checks=best.checks if best else CheckResults(),
+            candidates=verdicts,
+            rubric_note="not asked: no candidate passed the checks",
+        ), None
+    chosen = passing[0]
+    if not policy.use_rubric or model is None:
+        return Critique(
+            verdict="accept",
+            score=chosen.score,
+            reasons=[],
+            checks=chosen.checks,
+            chosen=chosen.index,
+            candidates=verdicts,
+            rubric_note="not asked: this critic model's rubric is not trusted (see critic eval)",
+        ), None
+    rubric, call = call_structured(model, rubric_prompt(chosen.text, inputs), RubricScores, seed)
     if rubric is None:
-        score = min(deterministic, policy.threshold - 0.5)
-        reasons.append("the critic model gave no usable rubric")
-        return _critique(score, reasons, checks, None, call.error, policy), call
-    llm = (rubric.groundedness + rubric.persona_fit + rubric.world_consistency + rubric.safety) / 4
-    if rubric.reasons:
-        reasons.append(rubric.reasons)
-    return _critique((deterministic + llm) / 2, reasons, checks, rubric, None, policy), call
-
-
-def _critique(
-    score: float,
-    reasons: list[str],
-    checks: CheckResults,
-    rubric: RubricScores | None,
-    rubric_error: str | None,
-    policy: CriticPolicy,
-) -> Critique:
-    if score < policy.reject_below:
-        verdict = "reject"
-    elif score < policy.threshold or blocks_acceptance(checks):
-        verdict = "revise"
-    else:
-        verdict = "accept"
+        return Critique(
+            verdict="accept",
+            score=chosen.score,
+            reasons=[],
+            checks=chosen.checks,
+            chosen=chosen.index,
+            candidates=verdicts,
+            rubric_error=call.error,
+            rubric_note="asked but unusable; the checks decided",
+        ), call
+    llm = rubric.mean()
+    score = (chosen.score + llm) / 2
+    floored = [k for k, v in rubric.dimensions().items() if v <= RUBRIC_FLOOR]
+    verdict = "accept" if score >= policy.threshold and not floored else "reject"
+    reasons = [f"rubric at its floor: {', '.join(floored)}"] if floored else []
+    if verdict == "reject" and not floored:
+        reasons.append(f"score {score:.2f} below the threshold {policy.threshold}")
     return Critique(
         verdict=verdict,
-        score=round(max(1.0, min(5.0, score)), 3),
-        reasons=reasons,
-        checks=checks,
+        score=round(score, 3),
+        reasons=reasons + ([rubric.reasons] if rubric.reasons and reasons else []),
+        checks=chosen.checks,
+        chosen=chosen.index if verdict == "accept" else None,
+        candidates=verdicts,
         rubric=rubric,
-        rubric_error=rubric_error,
-    )
+        rubric_note="trusted: the rubric voted",
+    ), call

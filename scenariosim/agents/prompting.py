@@ -6,10 +6,13 @@ tagged section it sits in.
 """
 
 import hashlib
+import json
 import re
 from functools import cache
 from pathlib import Path
 from string import Template
+
+from pydantic import BaseModel
 
 PROMPTS_DIR = Path(__file__).parent / "prompts"
 
@@ -31,9 +34,13 @@ def render_prompt(template: str, /, **values: str) -> str:
     return _template(template).substitute(values)
 
 
-def prompt_hash(name: str) -> str:
-    """Short hash of a template's text, recorded with every artifact it produced."""
-    return hashlib.sha256(_template(name).template.encode()).hexdigest()[:12]
+def prompt_file_hash(names: list[str], schema: type[BaseModel] | None = None) -> str:
+    """Short hash of templates' text and the answer schema: everything fixed that a model is
+    sent besides the case, so equal hashes mean equal instructions."""
+    parts = [_template(n).template for n in names]
+    if schema is not None:
+        parts.append(json.dumps(schema.model_json_schema(), sort_keys=True))
+    return hashlib.sha256("\n\0".join(parts).encode()).hexdigest()[:12]
 
 
 def as_data(text: str) -> str:

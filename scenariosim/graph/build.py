@@ -14,7 +14,9 @@ from scenariosim.graph.nodes.end_phase import end_phase
 from scenariosim.graph.nodes.plan_comments import plan_comments
 from scenariosim.graph.nodes.plan_images import plan_images
 from scenariosim.graph.nodes.plan_posts import plan_posts
-from scenariosim.graph.nodes.write_artifact import write_comment, write_image_prompt, write_post
+from scenariosim.graph.nodes.write_comment import write_comment
+from scenariosim.graph.nodes.write_image_prompt import write_image_prompt
+from scenariosim.graph.nodes.write_post import write_post
 from scenariosim.graph.state import RunState
 
 

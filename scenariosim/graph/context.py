@@ -25,6 +25,7 @@ class Actor:
     district: str
     posting_propensity: float
     stance_prior: float  # -1 (against protest) .. 1 (for protest)
+    digital_access: str = "high"  # none, low, medium, high (personas.persona.DigitalAccess)
 
 
 Retrieve = Callable[[str, Phase, Actor | None], list[ContextChunk]]
@@ -50,3 +51,6 @@ class RunContext:
     references: RetrieveReferences | None = None
     # Published posts and comments; a resumed run rebuilds it from its records.
     feed: Feed = field(default_factory=Feed)
+    # Whether the critic model's LLM rubric was measured good enough to vote
+    # (agents/calibration.py); decided once at the start of the run.
+    rubric_trusted: bool = False

@@ -37,6 +37,11 @@ def task_position(task: str, phase_ids: Sequence[str]) -> tuple[int, int] | None
     return list(phase_ids).index(parts[0]), STAGES.index(parts[1])
 
 
+def online(actors: Sequence[Actor]) -> list[Actor]:
+    """Actors who can post at all: a persona with no internet access is never planned."""
+    return [a for a in actors if a.digital_access != "none"]
+
+
 def pick_actors(actors: Sequence[Actor], n: int, rng: random.Random) -> list[Actor]:
     """`n` actors weighted by propensity: each at most once until everyone has acted."""
     chosen: list[Actor] = []

@@ -15,6 +15,7 @@ from typing import Any
 from langgraph.checkpoint.sqlite import SqliteSaver
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from scenariosim.agents.calibration import rubric_trusted
 from scenariosim.agents.calls import AgentModel
 from scenariosim.errors import ConfigError, ScenarioSimError
 from scenariosim.files import atomic_write_text
@@ -37,11 +38,10 @@ from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.models import ChatOptions, make_chat_model, make_image_backend
 from scenariosim.models.cache import SqliteCallCache
 from scenariosim.models.registry import check_spec, default_max_tokens
-from scenariosim.outputs.dataset import yaml_text
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Scenario
 from scenariosim.settings import Settings, load_settings
-from scenariosim.yaml_io import read_yaml
+from scenariosim.yaml_io import dump_yaml, read_yaml
 
 
 @dataclass
@@ -73,7 +73,12 @@ def make_agent_model(
         temperature=scenario.models.temperature,
         max_tokens=max_tokens(scenario, spec),
     )
-    return AgentModel(spec=spec, chat=make_chat_model(spec, settings, options), cache=cache)
+    return AgentModel(
+        spec=spec,
+        chat=make_chat_model(spec, settings, options),
+        cache=cache,
+        max_tokens=options.max_tokens,
+    )
 
 
 def resolved_inputs(scenario: Scenario, world: World) -> dict[str, Any]:
@@ -102,7 +107,7 @@ def _write_resolved(run_dir: Path, run_id: str, scenario: Scenario, world: World
         "scenario": scenario.model_dump(mode="json"),
         "resolved": resolved_inputs(scenario, world),
     }
-    atomic_write_text(run_dir / RESOLVED_FILE, yaml_text(resolved))
+    atomic_write_text(run_dir / RESOLVED_FILE, dump_yaml(resolved))
 
 
 def _record_changed_inputs(run_dir: Path, changes: dict[str, dict[str, Any]]) -> None:
@@ -112,7 +117,7 @@ def _record_changed_inputs(run_dir: Path, changes: dict[str, dict[str, Any]]) ->
     data.setdefault("resumed_with_changed_inputs", []).append(
         {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "changes": changes}
     )
-    atomic_write_text(path, yaml_text(data))
+    atomic_write_text(path, dump_yaml(data))
 
 
 def read_resolved(run_dir: Path) -> Scenario:
@@ -188,6 +193,7 @@ def _execute(
         failures=JsonlWriter(run_dir / "rejected.jsonl"),
         traces=traces,
         on_artifact=on_artifact,
+        rubric_trusted=rubric_trusted(scenario.models.critic),
     )
     config = {
         "configurable": {"thread_id": run_id},

@@ -5,7 +5,7 @@ What grows with a run (the feed of published posts and comments) lives in the ru
 that held it would store the whole run again at every step.
 """
 
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, TypedDict
 
 
 def add_tally(left: dict[str, int], right: dict[str, int]) -> dict[str, int]:
@@ -19,12 +19,6 @@ def add_tally(left: dict[str, int], right: dict[str, int]) -> dict[str, int]:
 class RunState(TypedDict, total=False):
     phase_index: int
     tally: Annotated[dict[str, int], add_tally]  # "<kind>:<status>" -> tasks ended that way
-
-
-class TaskInput(TypedDict):
-    """What a `Send` hands one agent task."""
-
-    task: dict[str, Any]
 
 
 def initial_state() -> RunState:

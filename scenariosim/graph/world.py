@@ -66,6 +66,7 @@ def actor_for(persona: Persona) -> Actor:
         district=persona.district,
         posting_propensity=persona.traits.posting_propensity,
         stance_prior=persona.traits.protest_stance,
+        digital_access=persona.digital_access,
     )
 
 

@@ -7,26 +7,10 @@ start of the next, up to that many characters. Chunk ids are `<doc id>#<index>`:
 document with the same settings always gives the same ids.
 """
 
-import re
-from itertools import pairwise
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scenariosim.knowledge.documents import Document
-
-# Words that end with a full stop without ending a sentence ("Mr. Aslanov", "No. 4").
-ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof st gen col lt capt sgt rev jr sr no nos vs etc inc ltd co corp dept
-    gov sen rep approx est fig jan feb mar apr jun jul aug sep sept oct nov dec""".split()
-)
-_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
-# A line that starts a Markdown heading, list item, quote or table row starts a new block.
-_STRUCTURE = re.compile(r"\n(?=[ \t]*(?:#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|>|\|))")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
-_OPENERS = "\"'“‘([¡¿"
-
-Span = tuple[int, int]
+from scenariosim.text_rules import Span, sentence_spans, split_sentences, trim_span  # noqa: F401
 
 
 class ChunkSettings(BaseModel):
@@ -69,65 +53,6 @@ class Chunk(BaseModel):
     end: int
 
 
-def _trim(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if start < end else None
-
-
-def _blocks(text: str) -> list[Span]:
-    """Paragraphs and Markdown structure lines: sentences never cross these."""
-    cuts = sorted(
-        {0, len(text)}
-        | {m.start() for m in _PARAGRAPH.finditer(text)}
-        | {m.end() for m in _PARAGRAPH.finditer(text)}
-        | {m.start() for m in _STRUCTURE.finditer(text)}
-    )
-    spans = [_trim(text, a, b) for a, b in pairwise(cuts)]
-    return [s for s in spans if s]
-
-
-def _ends_sentence(text: str, punct_start: int, punct: str, after: int, limit: int) -> bool:
-    """A full stop after an abbreviation, an initial or an acronym does not end a sentence."""
-    if "." in punct and not any(c in punct for c in "!?…"):
-        word = _WORD_BEFORE.search(text, max(0, punct_start - 40), punct_start)
-        if word:
-            token = word.group(1)
-            if token.lower() in ABBREVIATIONS or "." in token:
-                return False
-            if len(token) == 1 and token.isalpha() and token.isupper():
-                return False
-    j = after
-    while j < limit and text[j].isspace():
-        j += 1
-    while j < limit and text[j] in _OPENERS:
-        j += 1
-    return j < limit and (text[j].isupper() or text[j].isdigit())
-
-
-def sentence_spans(text: str) -> list[Span]:
-    """(start, end) of each sentence; paragraph and list boundaries always end one."""
-    spans: list[Span] = []
-    for block_start, block_end in _blocks(text):
-        start = block_start
-        for m in _SENTENCE_END.finditer(text, block_start, block_end):
-            if _ends_sentence(text, m.start(), m.group(0), m.end(), block_end):
-                span = _trim(text, start, m.end())
-                if span:
-                    spans.append(span)
-                start = m.end()
-        span = _trim(text, start, block_end)
-        if span:
-            spans.append(span)
-    return spans
-
-
-def split_sentences(text: str) -> list[str]:
-    return [text[a:b] for a, b in sentence_spans(text)]
-
-
 def _fit(text: str, span: Span, size: int) -> list[Span]:
     """A sentence longer than `size` is cut at spaces (or hard, for one giant word)."""
     start, end = span
@@ -136,11 +61,11 @@ def _fit(text: str, span: Span, size: int) -> list[Span]:
         cut = text.rfind(" ", start + 1, start + size + 1)
         if cut <= start:
             cut = start + size
-        piece = _trim(text, start, cut)
+        piece = trim_span(text, start, cut)
         if piece:
             pieces.append(piece)
         start = cut
-    rest = _trim(text, start, end)
+    rest = trim_span(text, start, end)
     if rest:
         pieces.append(rest)
     return pieces

@@ -19,7 +19,6 @@ it starts a run of several capitalised words. So a name that only ever opens sen
 is not checked; every other leftover is reported with the documents that use it.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,105 +26,18 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from scenariosim.knowledge.documents import Document
-from scenariosim.knowledge.gazetteer import Gazetteer, normalise_name
-
-# Capitalised words that are not entities of the world: articles and pronouns, titles and
-# honorifics, ranks, calendar words, portfolio words in job titles ("Energy Minister"),
-# generic institutions, religion and culture words from the public fact sheet, and common
-# acronyms.
-ORDINARY_CAPITALISED = frozenset(
-    """
-    a an the this that these those it its he she we they you his her our their my your
-    i mr mrs ms dr sir madam president presidential prime minister ministers deputy governor
-    chairman chairwoman chair chief head director spokesman spokeswoman spokesperson general
-    colonel major captain sergeant lieutenant officer judge prosecutor mayor akhund imam
-    sheikh haji professor ambassador envoy speaker mp mps
-    monday tuesday wednesday thursday friday saturday sunday january february march april may
-    june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    energy interior labour education health defence foreign finance economy agriculture
-    justice communications transport emergency social protection affairs
-    parliament government cabinet ministry ministries police court supreme constitution
-    presidency republic state national army
-    shia sunni muslim muslims islam islamic mosque quran god allah ramadan muharram ashura
-    eid friday prayers
-    vpn tv sms internet facebook x-ray
-    """.split()
+from scenariosim.knowledge.gazetteer import Gazetteer
+from scenariosim.text_rules import (
+    CONNECTORS,
+    ORDINARY_CAPITALISED,
+    NameRun,
+    Token,
+    name_key,
+    name_runs,
+    tokens,
 )
+
 _HEADED_KINDS = ("organisation", "province", "place", "outlet")
-CONNECTORS = frozenset({"of", "and", "for", "the"})
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
-# What may precede a sentence's first word: a sentence end, a line start, a dash (as in
-# datelines) or an opening quote, then spaces, quotes, brackets or list/heading markers.
-_BOUNDARY_BEFORE = re.compile(r"(?:^|[.!?…:;—–\n]|\s-|\s'|[\"“‘(\[])[\"'“‘(\[\s*#>-]*$")
-
-
-@dataclass(frozen=True)
-class _Token:
-    text: str
-    key: str
-    start: int
-    end: int
-
-
-def _key(word: str) -> str:
-    return normalise_name(word)
-
-
-def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.group(0), _key(m.group(0)), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
-def _capitalised(token: _Token) -> bool:
-    return token.text[0].isupper()
-
-
-def _sentence_initial(text: str, token: _Token) -> bool:
-    before = text[max(0, token.start - 12) : token.start]
-    return bool(_BOUNDARY_BEFORE.search(before)) if token.start > 12 else True
-
-
-@dataclass(frozen=True)
-class NameRun:
-    """A run of capitalised words in a text, and whether it opens a sentence."""
-
-    tokens: tuple[_Token, ...]
-    sentence_initial: bool
-
-    @property
-    def text(self) -> str:
-        return " ".join(t.text for t in self.tokens)
-
-
-def name_runs(text: str) -> list[NameRun]:
-    """Capitalised word runs; connectors join two capitalised words across a space."""
-    tokens = _tokens(text)
-    runs: list[NameRun] = []
-    i = 0
-    while i < len(tokens):
-        if not _capitalised(tokens[i]):
-            i += 1
-            continue
-        j = i + 1
-        while j < len(tokens):
-            gap = text[tokens[j - 1].end : tokens[j].start]
-            if gap.strip() or gap.count("\n") > 1:  # punctuation or a blank line ends it
-                break
-            if _capitalised(tokens[j]):
-                j += 1
-                continue
-            if (
-                tokens[j].key in CONNECTORS
-                and j + 1 < len(tokens)
-                and _capitalised(tokens[j + 1])
-                and not text[tokens[j].end : tokens[j + 1].start].strip()
-            ):
-                j += 2
-                continue
-            break
-        runs.append(NameRun(tuple(tokens[i:j]), _sentence_initial(text, tokens[i])))
-        i = j
-    return runs
 
 
 class _KnownNames:
@@ -137,7 +49,7 @@ class _KnownNames:
         for entity in gazetteer:
             given = [n.split()[0] for n in entity.all_names if entity.kind == "person" and " " in n]
             for name in (*entity.all_names, *entity.short_names, *given):
-                words = tuple(t.key for t in _tokens(name))
+                words = tuple(t.key for t in tokens(name))
                 if not words:
                     continue
                 self.sequences.add(words)
@@ -149,7 +61,7 @@ class _KnownNames:
         self.longest = max((len(s) for s in self.sequences), default=1)
         self.ordinary = ordinary
 
-    def match(self, tokens: Sequence[_Token], i: int) -> int:
+    def match(self, tokens: Sequence[Token], i: int) -> int:
         """How many words from tokens[i] one gazetteer name covers; 0 if none."""
         keys = [t.key for t in tokens]
         for n in range(min(self.longest, len(keys) - i), 0, -1):
@@ -157,12 +69,12 @@ class _KnownNames:
                 return n
         return 1 if self.covers_word(tokens[i]) else 0
 
-    def covers_word(self, token: _Token) -> bool:
+    def covers_word(self, token: Token) -> bool:
         """A plural of a name ("Ismailovs"), or a compound of names ("Baku-based")."""
         if token.key.endswith("s") and (token.key[:-1],) in self.sequences:
             return True
         parts = [p for p in token.text.split("-") if p]
-        capitalised = [_key(p) for p in parts if p[0].isupper()]
+        capitalised = [name_key(p) for p in parts if p[0].isupper()]
         return len(parts) > 1 and all(
             (k,) in self.sequences or k in self.ordinary for k in capitalised
         )
@@ -183,7 +95,7 @@ class _Usage:
         lowercase: set[str] = set()
         inside: set[str] = set()
         for text in texts:
-            lowercase.update(t.key for t in _tokens(text) if t.text[0].islower())
+            lowercase.update(t.key for t in tokens(text) if t.text[0].islower())
             for run in name_runs(text):
                 first = 1 if run.sentence_initial else 0
                 inside.update(t.key for t in run.tokens[first:])
@@ -202,7 +114,7 @@ class _Usage:
 def uncovered(run: NameRun, known: _KnownNames, usage: _Usage) -> list[str]:
     """The parts of a run no gazetteer name covers, as they are written."""
     found: list[str] = []
-    group: list[_Token] = []
+    group: list[Token] = []
     has_unknown = False
 
     def close() -> None:

@@ -146,6 +146,55 @@ class LlamaCppChatModel(StructuredOutputMixin, BaseChatModel):
             except ValueError as e:
                 raise ModelError(f"local model call failed: {e}") from e
 
+    def complete(
+        self,
+        prompt: str,
+        seeds: Sequence[int],
+        max_tokens: int,
+        stop: Sequence[str] = (),
+        grammar: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Continue `prompt` (plain text, no chat template) once per seed: best-of-n drafts.
+
+        The prompt is evaluated once: llama.cpp keeps it in the KV cache and every further
+        candidate reuses that prefix, so candidates after the first cost only their output
+        tokens. The cache is reset first, so the answers depend only on (prompt, seeds,
+        options), not on earlier calls. `grammar` is GBNF text that bounds each answer.
+
+        Returns one dict per seed: `text`, `finish_reason` ("stop" or "length"),
+        `prompt_tokens` (0 when the prefix was reused) and `completion_tokens`.
+        """
+        from llama_cpp import LlamaGrammar
+
+        compiled = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
+        out = []
+        with LOCAL_COMPUTE:
+            loaded = _load(self.model_path, self.n_ctx, self.n_threads)
+            loaded.llm.reset()
+            for i, seed in enumerate(seeds):
+                try:
+                    result = loaded.llm.create_completion(
+                        prompt,
+                        max_tokens=max_tokens,
+                        temperature=self.temperature,
+                        top_p=self.top_p,
+                        seed=seed,
+                        stop=list(stop) or None,
+                        grammar=compiled,
+                    )
+                except ValueError as e:
+                    raise ModelError(f"local model call failed: {e}") from e
+                choice, usage = result["choices"][0], result.get("usage") or {}
+                out.append(
+                    {
+                        "text": choice["text"],
+                        "finish_reason": choice.get("finish_reason") or "stop",
+                        "prompt_tokens": usage.get("prompt_tokens", 0) if i == 0 else 0,
+                        "completion_tokens": usage.get("completion_tokens", 0),
+                    }
+                )
+        return out
+
     def _generate(
         self,
         messages: list[BaseMessage],

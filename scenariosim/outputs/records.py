@@ -4,7 +4,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scenariosim.labels import ArtifactKind, Emotion, Stance
+from scenariosim.labels import ArtifactKind, Emotion, Relation, Stance
+
+
+class FactUse(BaseModel):
+    """A sentence an artifact is about: characters [start, end) of a chunk's text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    start: int
+    end: int
 
 
 class Provenance(BaseModel):
@@ -19,6 +29,9 @@ class Provenance(BaseModel):
     hid: str
     idno: int
     chunk_ids: list[str]
+    facts: list[FactUse] = Field(
+        default_factory=list, description="The chosen sentences the writer was given."
+    )
     model: str
     critic_model: str
     prompt_name: str
@@ -26,7 +39,13 @@ class Provenance(BaseModel):
     seed: int
     critic_score: float
     critic_scores: dict[str, float] = Field(default_factory=dict)
-    revisions: int = 0
+    revisions: int = Field(0, description="Further rounds of candidates before one passed.")
+    candidates: int = Field(0, description="Candidates drawn in the round that was kept.")
+    chosen: int = Field(-1, description="Which candidate of that round was kept.")
+    rubric_note: str = Field("", description="Whether an LLM rubric voted, and why (not).")
+    labels_assigned: bool = Field(
+        True, description="Labels were assigned by the planner before writing, not guessed."
+    )
     reference_ids: list[str] = Field(
         default_factory=list, description="Visual references that shaped an image prompt."
     )
@@ -77,6 +96,9 @@ class CommentRecord(BaseModel):
     text: str
     stance: Stance
     emotion: Emotion
+    relation: Relation | None = Field(
+        None, description="What the reply does to the post it answers (agrees, disagrees, asks, adds)."
+    )
     provenance: Provenance
 
 

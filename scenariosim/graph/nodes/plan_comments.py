@@ -1,4 +1,5 @@
-"""Choose commenters and, for each, the post its ranked feed puts first; fan out."""
+"""Choose commenters and, for each, the post its ranked feed puts first; assign each reply
+its relation, stance and emotion; fan out `write_comment`."""
 
 import random
 from typing import Literal
@@ -7,9 +8,11 @@ import numpy as np
 from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
+from scenariosim.graph.assign_labels import comment_labels
 from scenariosim.graph.context import RunContext
-from scenariosim.graph.plan import pick_actors, rank_feed, similarity_to_posts, task_id, task_seed
+from scenariosim.graph.plan import online, pick_actors, rank_feed, similarity_to_posts, task_seed
 from scenariosim.graph.state import RunState
+from scenariosim.graph.tasks import CommentTask, comment_task
 
 THREAD_ITEMS = 4  # the post plus the latest replies an agent sees
 
@@ -20,13 +23,13 @@ def plan_comments(
     ctx = runtime.context
     index = state.get("phase_index", 0)
     phase = ctx.scenario.phases[index]
+    mix = ctx.scenario.labels
     feed = ctx.feed.items()
     posts = [item for item in feed if item["kind"] == "post"]
     rng = random.Random(task_seed(ctx.scenario.seed, phase.id, "comments"))
-    commenters = pick_actors(
-        sorted(ctx.actors.values(), key=lambda a: a.card.id), phase.comments, rng
-    )
-    sends = []
+    everyone = sorted(ctx.actors.values(), key=lambda a: a.card.id)
+    commenters = pick_actors(online(everyone), phase.comments, rng)
+    tasks: list[CommentTask] = []
     if posts and commenters:
         vectors = np.array(
             ctx.embeddings.embed_documents(
@@ -49,27 +52,27 @@ def plan_comments(
                 c for c in feed if c["kind"] == "comment" and c["thread_root"] == target["id"]
             ]
             thread = [target, *replies[-(THREAD_ITEMS - 1) :]]
-            sends.append(
-                Send(
-                    "write_comment",
-                    {
-                        "task": {
-                            "id": task_id(phase.id, "comment", i),
-                            "kind": "comment",
-                            "phase_index": index,
-                            "persona_id": commenter.card.id,
-                            "seed": task_seed(ctx.scenario.seed, phase.id, "comment", i),
-                            "reply_to": thread[-1]["id"],
-                            "thread_root": target["id"],
-                            "thread": [{"author": t["author"], "text": t["text"]} for t in thread],
-                        }
-                    },
+            labels = comment_labels(
+                thread[-1]["stance"], commenter.stance_prior, rng, mix.relation, mix.emotion
+            )
+            tasks.append(
+                comment_task(
+                    ctx.scenario.seed,
+                    phase.id,
+                    index,
+                    i,
+                    commenter.card.id,
+                    labels,
+                    thread=[{"author": t["author"], "text": t["text"]} for t in thread],
+                    reply_to=thread[-1]["id"],
+                    thread_root=target["id"],
                 )
             )
     ctx.traces.write(
         "node",
         node="plan_comments",
         phase_id=phase.id,
-        tasks=[s.arg["task"]["id"] for s in sends],
+        tasks=[t["id"] for t in tasks],
+        labels={t["id"]: t["labels"] for t in tasks},
     )
-    return Command(goto=sends or "plan_images")
+    return Command(goto=[Send("write_comment", {"task": t}) for t in tasks] or "plan_images")

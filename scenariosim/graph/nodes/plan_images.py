@@ -1,4 +1,5 @@
-"""Choose which of this phase's posts get a photo; the post's author writes its prompt."""
+"""Choose which of this phase's posts get a photo and decide each photo's attributes; the
+post's author describes the scene."""
 
 import random
 from typing import Literal
@@ -6,9 +7,11 @@ from typing import Literal
 from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
+from scenariosim.graph.assign_labels import image_attributes, reference_rates, violence_of
 from scenariosim.graph.context import RunContext
-from scenariosim.graph.plan import task_id, task_seed
+from scenariosim.graph.plan import task_seed
 from scenariosim.graph.state import RunState
+from scenariosim.graph.tasks import image_task
 
 
 def plan_images(
@@ -20,24 +23,32 @@ def plan_images(
     posts = [i for i in ctx.feed.items() if i["kind"] == "post" and i["phase_index"] == index]
     rng = random.Random(task_seed(ctx.scenario.seed, phase.id, "images"))
     chosen = rng.sample(posts, k=min(phase.images, len(posts)))
-    sends = [
-        Send(
-            "write_image_prompt",
-            {
-                "task": {
-                    "id": task_id(phase.id, "image", i),
-                    "kind": "image_prompt",
-                    "phase_index": index,
-                    "persona_id": post["persona_id"],
-                    "seed": task_seed(ctx.scenario.seed, phase.id, "image", i),
-                    "post_id": post["id"],
-                    "post_text": post["text"],
-                }
-            },
+    k = ctx.scenario.retrieval.references_k
+    tasks = []
+    for i, post in enumerate(sorted(chosen, key=lambda p: p["id"])):
+        references = ctx.references(post["text"], phase, k) if ctx.references and k else []
+        rates = ctx.scenario.labels.image_attributes or reference_rates(
+            [r.labels for r in references if r.labelled]
         )
-        for i, post in enumerate(sorted(chosen, key=lambda p: p["id"]))
-    ]
+        attributes = image_attributes(post["text"], rng, rates)
+        tasks.append(
+            image_task(
+                ctx.scenario.seed,
+                phase.id,
+                index,
+                i,
+                post["persona_id"],
+                post,
+                attributes,
+                violence_of(attributes),
+                [r.model_dump(mode="json") for r in references],
+            )
+        )
     ctx.traces.write(
-        "node", node="plan_images", phase_id=phase.id, tasks=[s.arg["task"]["id"] for s in sends]
+        "node",
+        node="plan_images",
+        phase_id=phase.id,
+        tasks=[t["id"] for t in tasks],
+        attributes={t["id"]: t["attributes"] for t in tasks},
     )
-    return Command(goto=sends or "end_phase")
+    return Command(goto=[Send("write_image_prompt", {"task": t}) for t in tasks] or "end_phase")

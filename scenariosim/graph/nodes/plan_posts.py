@@ -1,4 +1,4 @@
-"""Start a phase: choose who posts and fan out one `write_post` task each."""
+"""Start a phase: choose who posts, assign each post its labels, fan out `write_post`."""
 
 import random
 from typing import Literal
@@ -6,9 +6,11 @@ from typing import Literal
 from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
+from scenariosim.graph.assign_labels import post_labels
 from scenariosim.graph.context import RunContext
-from scenariosim.graph.plan import pick_actors, task_id, task_seed
+from scenariosim.graph.plan import online, pick_actors, task_seed
 from scenariosim.graph.state import RunState
+from scenariosim.graph.tasks import post_task
 
 
 def plan_posts(
@@ -17,24 +19,29 @@ def plan_posts(
     ctx = runtime.context
     index = state.get("phase_index", 0)
     phase = ctx.scenario.phases[index]
+    mix = ctx.scenario.labels
     rng = random.Random(task_seed(ctx.scenario.seed, phase.id, "posts"))
-    actors = pick_actors(sorted(ctx.actors.values(), key=lambda a: a.card.id), phase.posts, rng)
-    ctx.traces.write(
-        "node", node="plan_posts", phase_id=phase.id, actors=[a.card.id for a in actors]
-    )
-    sends = [
-        Send(
-            "write_post",
-            {
-                "task": {
-                    "id": task_id(phase.id, "post", i),
-                    "kind": "post",
-                    "phase_index": index,
-                    "persona_id": actor.card.id,
-                    "seed": task_seed(ctx.scenario.seed, phase.id, "post", i),
-                }
-            },
+    everyone = sorted(ctx.actors.values(), key=lambda a: a.card.id)
+    actors = pick_actors(online(everyone), phase.posts, rng)
+    tasks = [
+        post_task(
+            ctx.scenario.seed,
+            phase.id,
+            index,
+            i,
+            actor.card.id,
+            post_labels(actor.stance_prior, rng, mix.stance, mix.emotion),
         )
         for i, actor in enumerate(actors)
     ]
-    return Command(goto=sends or "plan_comments")
+    ctx.traces.write(
+        "node",
+        node="plan_posts",
+        phase_id=phase.id,
+        actors=[a.card.id for a in actors],
+        not_planned={
+            a.card.id: "no internet access" for a in everyone if a not in online(everyone)
+        },
+        labels={t["id"]: t["labels"] for t in tasks},
+    )
+    return Command(goto=[Send("write_post", {"task": t}) for t in tasks] or "plan_comments")
