@@ -324,6 +324,11 @@ for _tag, _pattern, _first in _CORE_RESOLVERS[1:4]:
     _Dumper.add_implicit_resolver(_tag, _pattern, list(_first))
 
 
+# Numbers read from `--set` text (`parse_scalar`) are written as the numbers they are.
+_Dumper.add_representer(AuthoredInt, yaml.representer.SafeRepresenter.represent_int)
+_Dumper.add_representer(AuthoredFloat, yaml.representer.SafeRepresenter.represent_float)
+
+
 def dump_yaml(data: Any) -> str:
     """YAML that this module's loader (and PyYAML's) reads back as `data`; non-ASCII text
     stays readable unless that would change it (PyYAML writes U+0085 raw inside quotes,

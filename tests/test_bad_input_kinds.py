@@ -149,6 +149,12 @@ def test_a_set_boolean_for_a_text_setting_says_how_to_quote_it(text: str) -> Non
     assert quoted.description == text
 
 
+def test_a_set_number_is_written_to_yaml_and_json_as_the_number_it_is() -> None:
+    changes = {"retrieval.k": parse_value("04"), "critic.threshold": parse_value("3.50")}
+    assert load_yaml(dump_yaml(changes)).data == {"retrieval.k": 4, "critic.threshold": 3.5}
+    assert json.loads(json.dumps(changes)) == {"retrieval.k": 4, "critic.threshold": 3.5}
+
+
 def test_a_set_number_keeps_its_text_through_a_process_boundary() -> None:
     value = pickle.loads(pickle.dumps(parse_value("0123")))
     assert (value, as_written(value)) == (123, "0123")
