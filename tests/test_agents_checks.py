@@ -1,12 +1,20 @@
+"""The critic's deterministic checks, one behaviour each (issue #15's failure kinds)."""
+
 from scenariosim.agents.checks import (
-    image_label_mismatches,
+    copied_run,
+    labels_missing,
     leaked_real_names,
-    name_candidates,
+    on_topic,
     persona_contradictions,
+    persona_readback,
+    scene_label_problems,
+    sign_problems,
     unsupported_entities,
     unsupported_numbers,
 )
-from scenariosim.agents.schemas import ImagePromptDraft, PersonaCard
+from scenariosim.agents.critic import clean_candidate
+from scenariosim.agents.schemas import DraftLabels, PersonaCard
+from scenariosim.text_rules import cut_off, meta_text, placeholders, repeated_phrases
 
 PERSONA = PersonaCard(
     id="p1",
@@ -15,38 +23,23 @@ PERSONA = PersonaCard(
     sex="female",
     province="Arzuli Province",
     occupation="nurse",
-    description="Aysel Karimova, 34, a nurse in Arzuli Province.",
+    description="Aysel Karimova is a 34-year-old married woman living in a town in Arzuli "
+    "Province. She works as a nurse.",
 )
 SUPPORT = "Diesel rose from 0.90 to 1.30 ADH per litre, said Vugar Aslanov in Karavan."
 
 
-def _image(**overrides: object) -> ImagePromptDraft:
-    values = dict(
-        scene="A crowd holds signs in a square.",
-        sign_text="Bread not bullets",
-        sign=True,
-        photo=False,
-        fire=False,
-        police=False,
-        children=False,
-        group_20=True,
-        group_100=False,
-        flag=False,
-        night=False,
-        shouting=False,
-        violence=0.1,
-    )
-    values.update(overrides)
-    return ImagePromptDraft(**values)
-
-
-def test_sentence_openers_are_not_names() -> None:
-    assert name_candidates("The price rose. We are angry.") == []
+def test_a_sentence_opening_word_is_not_taken_for_a_name() -> None:
+    assert unsupported_entities("Prices rose. Everyone is angry.", SUPPORT, []) == []
 
 
 def test_critic_flags_a_name_that_nothing_supports() -> None:
     text = "Vugar Aslanov spoke, and Rashad Novruzov agreed."
     assert unsupported_entities(text, SUPPORT, []) == ["Rashad Novruzov"]
+
+
+def test_contractions_of_i_are_not_names() -> None:
+    assert unsupported_entities("If they stop, I'll walk and I'm fine.", SUPPORT, []) == []
 
 
 def test_gazetteer_names_count_as_supported() -> None:
@@ -70,18 +63,91 @@ def test_age_and_sex_contradictions_are_found() -> None:
     assert persona_contradictions("I am 34 and tired.", PERSONA) == []
 
 
-def test_image_labels_must_agree_with_the_scene() -> None:
-    assert image_label_mismatches(_image()) == []
-    problems = image_label_mismatches(_image(scene="Police face a crowd at night."))
-    assert "the scene mentions police but the label is false" in problems
-    assert "the scene mentions night but the label is false" in problems
+def test_meta_text_about_writing_or_answering_is_found() -> None:
+    assert meta_text("To support the government, I will respond to this tweet tomorrow.")
+    assert meta_text("Dear Kanan, I am writing to express my concern.")
+    assert meta_text("Bread costs more and my kids notice it.") == []
 
 
-def test_group_100_implies_group_20_and_sign_text_implies_sign() -> None:
-    problems = image_label_mismatches(_image(group_100=True, group_20=False, sign=False))
-    assert "group_100 is true but group_20 is false" in problems
-    assert "sign must be true exactly when there is sign_text" in problems
+def test_placeholders_are_found() -> None:
+    assert placeholders("See you at [time] on the [date].") == ["[date]", "[time]"]
+    assert placeholders("See you at the square on Friday.") == []
 
 
-def test_source_citations_are_not_numbers() -> None:
-    assert unsupported_numbers("Diesel is 1.30 now [1], see [2, 3].", SUPPORT) == []
+def test_reading_the_persona_card_back_is_found() -> None:
+    assert persona_readback("Aysel Karimova is a 34-year-old nurse.", PERSONA)
+    assert persona_readback("I live in a town in Arzuli Province and work nights.", PERSONA)
+    assert persona_readback("My shift ended late and the bus was full.", PERSONA) == ""
+
+
+def test_a_news_sentence_copied_word_for_word_is_found() -> None:
+    news = "Truck drivers parked their lorries across the Karavan junction on Monday."
+    found = copied_run(
+        "Look: drivers parked their lorries across the Karavan junction!", {"the news": news}
+    )
+    assert found == "the news: drivers parked their lorries across the"
+    assert copied_run("The lorries are still at the junction.", {"the news": news}) == ""
+
+
+def test_text_that_stops_mid_sentence_is_cut_off() -> None:
+    assert cut_off("Prices keep going up and we")
+    assert not cut_off("Prices keep going up.")
+    assert not cut_off('He said "enough!"')
+
+
+def test_a_phrase_the_model_loops_on_is_found() -> None:
+    assert repeated_phrases("I don't know what to do, I don't know what to do.")
+    assert repeated_phrases("The old diesel was cheap and the new diesel is not.") == []
+
+
+def test_a_draft_must_share_a_content_word_with_its_topic() -> None:
+    topic = "Diesel rose after the government cut fuel subsidies."
+    assert on_topic("The diesel price will ruin us.", topic)
+    assert not on_topic("How to make a simple chocolate chip cookie.", topic)
+
+
+def test_a_draft_without_its_emotion_or_stance_does_not_carry_its_labels() -> None:
+    labels = DraftLabels(stance="support_protest", emotion="anger")
+    assert labels_missing("I'm angry. I stand with the drivers.", labels) == []
+    assert labels_missing("The drivers met at noon.", labels) == ["emotion", "stance"]
+
+
+def test_a_neutral_draft_must_take_no_side() -> None:
+    labels = DraftLabels(stance="neutral", emotion="calm")
+    assert labels_missing("Let's see, I'm not sure who is right.", labels) == []
+    assert "stance" in labels_missing("Let's see. I stand with the drivers.", labels)
+
+
+def test_a_reply_must_do_what_its_relation_says() -> None:
+    asks = DraftLabels(relation="asks")
+    assert labels_missing("Is the bus still running tomorrow?", asks) == []
+    assert labels_missing("The bus is running tomorrow.", asks) == ["relation"]
+    adds = DraftLabels(relation="adds")
+    fact = "The carriers' rebate applies to licensed lorries only."
+    assert labels_missing("Only licensed lorries get the rebate, remember.", adds, fact) == []
+
+
+def test_a_scene_must_show_exactly_the_pictures_attributes() -> None:
+    attrs = {"sign": True, "police": False, "group_20": True, "group_100": False, "night": False}
+    assert scene_label_problems("A crowd holds signs in the square.", attrs) == []
+    problems = scene_label_problems("Police face a crowd at night.", attrs)
+    assert "the scene shows police but the picture will not" in problems
+    assert "the picture has sign but the scene does not say so" in problems
+
+
+def test_more_than_a_hundred_people_also_counts_as_more_than_twenty() -> None:
+    attrs = {"group_20": True, "group_100": True}
+    assert scene_label_problems("Thousands fill the avenue.", attrs) == []
+
+
+def test_a_sign_is_capitals_with_no_unsupported_number_and_copies_no_example() -> None:
+    assert sign_problems("FAIR PRICES NOW", SUPPORT, "") == []
+    assert sign_problems("fair prices", SUPPORT, "")
+    assert sign_problems("DIESEL AT 2.50", SUPPORT, "")
+    assert sign_problems("FAIR PRICES NOW", SUPPORT, "FAIR PRICES NOW")
+
+
+def test_cleaning_keeps_two_sentences_and_drops_a_cut_off_tail() -> None:
+    assert clean_candidate('"Prices rose."') == "Prices rose."
+    text = "Prices rose again today. We cannot pay for bread. Tomorrow is worse. And the"
+    assert clean_candidate(text) == "Prices rose again today. We cannot pay for bread."

@@ -15,11 +15,19 @@ record says so.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel, ConfigDict, Field
 
 from scenariosim.agents.calls import AgentModel, CallRecord, call_structured
-from scenariosim.agents.checks import run_checks, sentence_support
+from scenariosim.agents.checks import (
+    STANCE_MARGIN,
+    run_checks,
+    sentence_support,
+    stance_by_prototypes,
+)
+from scenariosim.agents.examples import stance_prototypes
 from scenariosim.agents.prompting import as_data, prompt_file_hash, render_prompt
 from scenariosim.agents.schemas import (
     CandidateVerdict,
@@ -29,7 +37,7 @@ from scenariosim.agents.schemas import (
     PersonaCard,
     RubricScores,
 )
-from scenariosim.text_rules import split_sentences
+from scenariosim.text_rules import split_sentences, stance_cues
 
 GROUNDING_FLOOR = 0.25  # below this cosine to every fact, a sentence is about none of them
 RUBRIC_FLOOR = 1
@@ -43,19 +51,33 @@ class CriticPolicy:
     use_rubric: bool = False
 
 
-@dataclass(frozen=True)
-class CritiqueInputs:
-    """Everything a candidate is judged against: exactly what its writer was given."""
+EXAMPLES_SOURCE = "an example"  # the copy source every writer gets: its few-shot examples
+
+
+class CritiqueInputs(BaseModel):
+    """Everything a candidate is judged against: exactly what its writer was given.
+
+    Traced with every critique (`critic_inputs` events, without the gazetteer and the
+    examples, which the code ships), so a calibration set can judge a stored draft again.
+    """
+
+    model_config = ConfigDict(frozen=True)
 
     persona: PersonaCard
     labels: DraftLabels
     facts: list[str]
-    support: str  # every text the writer saw: facts, event, thread, persona facts
-    topic: str  # what it must be about: facts, event, the post it answers
-    copy_sources: dict[str, str]  # texts it must not copy, by name
-    known_names: frozenset[str]
+    support: str = Field(description="Every text the writer saw: facts, event, thread, persona.")
+    topic: str = Field(description="What it must be about: facts, event, the post it answers.")
+    copy_sources: dict[str, str] = Field(description="Texts it must not copy, by name.")
+    known_names: frozenset[str] = frozenset()
     kind: str
     label_mismatches: tuple[tuple[str, ...], ...] = ()  # per candidate, image label problems
+
+    def traced(self) -> dict[str, Any]:
+        """The inputs as a trace holds them: no gazetteer, no examples text."""
+        data = self.model_dump(mode="json", exclude={"known_names", "label_mismatches"})
+        data["copy_sources"].pop(EXAMPLES_SOURCE, None)
+        return data
 
 
 # Check field -> reason text. A candidate with any of these is never kept.
@@ -148,6 +170,7 @@ def judge_candidates(
             fact=" ".join(inputs.facts),
             label_mismatches=mismatches,
         )
+        checks = _stance_vote(text, checks, inputs.labels, embeddings)
         reasons = check_reasons(checks)
         if not reasons:
             checks = checks.model_copy(
@@ -159,6 +182,24 @@ def judge_candidates(
             )
         )
     return verdicts
+
+
+def _stance_vote(
+    text: str, checks: CheckResults, labels: DraftLabels, embeddings: Embeddings
+) -> CheckResults:
+    """A stance with no cue word either way may still be carried: the prototypes vote
+    (`checks.stance_by_prototypes`); a cue of the other side is never overruled."""
+    if "stance" not in checks.labels_missing or labels.stance is None:
+        return checks
+    cues = stance_cues(text)
+    others = [k for k in cues if k != labels.stance and k != "neutral"]
+    if any(cues[k] for k in others):
+        return checks
+    voted, margin = stance_by_prototypes(text, stance_prototypes(), embeddings)
+    if voted != labels.stance or margin < STANCE_MARGIN:
+        return checks
+    missing = [m for m in checks.labels_missing if m != "stance"]
+    return checks.model_copy(update={"labels_missing": missing})
 
 
 def rubric_prompt(text: str, inputs: CritiqueInputs) -> list[tuple[str, str]]:

@@ -120,3 +120,12 @@ def pick_examples(
     last = rng.choice([e for e, o in zip(pool, overlap, strict=True) if o == best])
     rest = [e for e in pool if e is not last]
     return [*rng.sample(rest, k=min(k - 1, len(rest))), last]
+
+
+@cache
+def stance_prototypes() -> dict[str, tuple[str, ...]]:
+    """stance -> sentences that show it (stance_prototypes.txt)."""
+    found = {}
+    for block in _blocks("stance_prototypes.txt"):
+        found[block[0].removeprefix("stance:").strip()] = tuple(block[1:])
+    return found

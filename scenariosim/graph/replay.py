@@ -28,11 +28,10 @@ from scenariosim.graph.build import build_graph
 from scenariosim.graph.plan import STAGES, task_position
 from scenariosim.graph.run import RESOLVED_FILE, RunResult, read_resolved, resume_run
 from scenariosim.jsonl import jsonl_text, read_jsonl
-from scenariosim.outputs.dataset import yaml_text
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.overrides import apply_overrides
 from scenariosim.settings import Settings, load_settings
-from scenariosim.yaml_io import read_yaml
+from scenariosim.yaml_io import dump_yaml, read_yaml
 
 CHECKPOINTS = "checkpoints.sqlite"
 FIXED = ("personas", "phases")  # the people and phases before the fork must stay who they were
@@ -258,7 +257,7 @@ def prepare_fork(
             "set": changes,
         },
     )
-    atomic_write_text(target / RESOLVED_FILE, yaml_text(resolved))
+    atomic_write_text(target / RESOLVED_FILE, dump_yaml(resolved))
     return new_run_id, fork
 
 

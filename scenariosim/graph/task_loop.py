@@ -98,8 +98,10 @@ def draft_and_critique(
         if not texts:
             outcome.status, outcome.reasons = "failed", [f"no answer: {call.error}"]
             return
+        inputs = make_inputs(facts, texts)
+        ctx.traces.write("critic_inputs", **base, attempt=round_, **inputs.traced())
         critique, rubric_call = critique_candidates(
-            texts, make_inputs(facts, texts), ctx.embeddings, ctx.critic_model, seed + 1, policy
+            texts, inputs, ctx.embeddings, ctx.critic_model, seed + 1, policy
         )
         critique = _name_length_cuts(critique, call)
         if rubric_call is not None:

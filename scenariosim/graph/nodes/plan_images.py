@@ -2,6 +2,7 @@
 post's author describes the scene."""
 
 import random
+import time
 from typing import Literal
 
 from langgraph.runtime import Runtime
@@ -9,7 +10,7 @@ from langgraph.types import Command, Send
 
 from scenariosim.graph.assign_labels import image_attributes, reference_rates, violence_of
 from scenariosim.graph.context import RunContext
-from scenariosim.graph.plan import task_seed
+from scenariosim.graph.plan import task_id, task_seed
 from scenariosim.graph.state import RunState
 from scenariosim.graph.tasks import image_task
 
@@ -26,7 +27,18 @@ def plan_images(
     k = ctx.scenario.retrieval.references_k
     tasks = []
     for i, post in enumerate(sorted(chosen, key=lambda p: p["id"])):
+        started = time.perf_counter()
         references = ctx.references(post["text"], phase, k) if ctx.references and k else []
+        ctx.traces.write(
+            "reference_retrieval",
+            node="plan_images",
+            task_id=task_id(phase.id, "image", i),
+            persona_id=post["persona_id"],
+            phase_id=phase.id,
+            query=post["text"],
+            references=[{"id": r.id, "score": r.score, "labels": r.labels} for r in references],
+            latency_s=round(time.perf_counter() - started, 4),
+        )
         rates = ctx.scenario.labels.image_attributes or reference_rates(
             [r.labels for r in references if r.labelled]
         )

@@ -5,7 +5,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from scenariosim.agents.critic import CritiqueInputs
+from scenariosim.agents.critic import EXAMPLES_SOURCE, CritiqueInputs
 from scenariosim.agents.examples import all_example_text
 from scenariosim.agents.persona_agent import comment_prompt
 from scenariosim.agents.schemas import DraftLabels, Fact
@@ -43,7 +43,7 @@ def write_comment(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, A
             copy_sources={
                 "the news": " ".join(fact_texts),
                 "the thread": " ".join(t["text"] for t in thread),
-                "an example": all_example_text(),
+                EXAMPLES_SOURCE: all_example_text(),
             },
             known_names=ctx.known_names,
             kind="reply",

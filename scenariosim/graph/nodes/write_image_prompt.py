@@ -8,9 +8,9 @@ from langgraph.runtime import Runtime
 
 from scenariosim.agents.calls import CallRecord
 from scenariosim.agents.checks import scene_label_problems, sign_problems
-from scenariosim.agents.critic import CritiqueInputs, clean_candidate
+from scenariosim.agents.critic import EXAMPLES_SOURCE, CritiqueInputs, clean_candidate
 from scenariosim.agents.examples import all_example_text
-from scenariosim.agents.persona_agent import draw, scene_prompt, sign_prompt
+from scenariosim.agents.persona_agent import attribute_words, draw, scene_prompt, sign_prompt
 from scenariosim.agents.schemas import DraftLabels, Fact
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.task_loop import Outcome, provenance, run_task, tally
@@ -36,7 +36,7 @@ def write_sign(
     examples = all_example_text()
     for text in texts:
         sign = " ".join(text.split()).strip(" '")
-        if not sign_problems(sign, support, ctx.known_names, examples):
+        if not sign_problems(sign, support, examples):
             return sign, call
     return "", call
 
@@ -47,7 +47,7 @@ def write_image_prompt(state: TaskInput, runtime: Runtime[RunContext]) -> dict[s
     phase = ctx.scenario.phases[task["phase_index"]]
     attributes: dict[str, bool] = task["attributes"]
     post_text: str = task["post_text"]
-    support = " ".join([post_text, phase.event, phase.title])
+    support = " ".join([post_text, phase.event, phase.title, attribute_words(attributes)])
 
     def prepare(base: dict[str, Any], outcome: Outcome) -> list[Fact]:
         return []  # the picture is about its post, which the planner attached
@@ -59,7 +59,7 @@ def write_image_prompt(state: TaskInput, runtime: Runtime[RunContext]) -> dict[s
             facts=[post_text],
             support=support,
             topic=" ".join([post_text, phase.event, phase.title]),
-            copy_sources={"the post": post_text, "an example": all_example_text()},
+            copy_sources={"the post": post_text, EXAMPLES_SOURCE: all_example_text()},
             known_names=ctx.known_names,
             kind="photo description",
             label_mismatches=tuple(

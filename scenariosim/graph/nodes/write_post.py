@@ -4,7 +4,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from scenariosim.agents.critic import CritiqueInputs
+from scenariosim.agents.critic import EXAMPLES_SOURCE, CritiqueInputs
 from scenariosim.agents.examples import all_example_text
 from scenariosim.agents.persona_agent import post_prompt
 from scenariosim.agents.schemas import DraftLabels, Fact
@@ -36,7 +36,7 @@ def write_post(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]
             facts=fact_texts,
             support=" ".join([*fact_texts, phase.event, actor.card.name, actor.card.province]),
             topic=" ".join([*fact_texts, phase.event, phase.title]),
-            copy_sources={"the news": " ".join(fact_texts), "an example": all_example_text()},
+            copy_sources={"the news": " ".join(fact_texts), EXAMPLES_SOURCE: all_example_text()},
             known_names=ctx.known_names,
             kind="post",
         )
