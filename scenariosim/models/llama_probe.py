@@ -275,12 +275,13 @@ def _child_command(site: Path, model_path: str | Path) -> list[str]:
 # The child's work, self-contained so that it imports nothing but llama_cpp: load the model,
 # evaluate a short prompt as one batch, then one more token. Both paths matter: a batch goes
 # through the matrix-matrix kernels (where llama.cpp uses AMX), one token through the
-# matrix-vector ones.
+# matrix-vector ones. One thread: the instructions are the same, and two threads spin-wait
+# for each other on a busy machine (20 s instead of under 1).
 _CHILD = f"""
 import sys
 sys.path.insert(0, sys.argv[1])
 from llama_cpp import Llama
-llm = Llama(model_path=sys.argv[2], n_ctx=256, n_threads=2, verbose=False, seed=0)
+llm = Llama(model_path=sys.argv[2], n_ctx=256, n_threads=1, verbose=False, seed=0)
 tokens = llm.tokenize({PROBE_PROMPT.encode()!r})
 llm.eval(tokens)
 llm.eval(tokens[-1:])
