@@ -105,6 +105,19 @@ def test_a_library_that_segfaults_makes_models_probe_exit_2_with_the_cause_and_t
     )  # and only there: this process never imported it
 
 
+def test_models_check_reports_the_crash_before_loading_any_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stand_in_llama(tmp_path / "site", SEGFAULT)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+
+    result = runner.invoke(app, ["models", "check"])
+
+    assert result.exit_code == 2, result.output
+    assert flat(result.output).startswith("Error: llama.cpp crashed (SIGSEGV)")
+    assert "tokens/s" not in result.output  # no model call was attempted
+
+
 def test_loading_the_local_model_on_a_crashing_build_raises_the_message_instead_of_dying(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_file: Path
 ) -> None:
