@@ -21,7 +21,6 @@ PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 # fails the test, so this list cannot go stale.
 NOT_IMPORTED = {
     "torch": "pinned to the CPU build sentence-transformers runs on",
-    "scikit-learn": "declared for the generation rework of issue 15; import it there",
 }
 # Optional extras that are part of the package (the rest, like `test`, are for developers).
 PACKAGE_EXTRAS = ("ray",)

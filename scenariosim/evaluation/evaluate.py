@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from scenariosim.evaluation.agreement import AgreementFigures, agreement_figures
 from scenariosim.evaluation.grounding import GroundingFigures, grounding_figures
+from scenariosim.evaluation.label_baselines import LabelBaselines, label_baselines
 from scenariosim.evaluation.label_figures import LabelFigures, label_figures
 from scenariosim.evaluation.personas import PersonaFigures, persona_figures
 from scenariosim.evaluation.text import TextFigures, text_figures
@@ -35,6 +36,7 @@ class Evaluation(BaseModel):
     text: dict[str, TextFigures]
     grounding: GroundingFigures
     labels: LabelFigures
+    label_baselines: LabelBaselines | None = None
     personas: PersonaFigures
     review: AgreementFigures | None
 
@@ -82,6 +84,7 @@ def evaluate_run(
         text=text,
         grounding=grounding_figures(run, critique_records(run)),
         labels=label_figures(run, images),
+        label_baselines=label_baselines(run),
         personas=persona_figures(run.personas, run.scenario),
         review=review,
     )

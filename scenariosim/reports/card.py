@@ -20,6 +20,7 @@ from scenariosim.outputs.tables import SCHEMAS
 
 if TYPE_CHECKING:
     from scenariosim.evaluation.evaluate import Evaluation
+    from scenariosim.evaluation.label_baselines import LabelBaselines
 
 LICENSE = "cc-by-4.0"
 SYNTHETIC_STATEMENT = (
@@ -82,6 +83,30 @@ def header(run: RunFolder, summary: DatasetSummary) -> dict[str, Any]:
     }
 
 
+def baseline_sentence(baselines: "LabelBaselines") -> str:
+    """One sentence on how learnable the labels are (evaluation/label_baselines.py)."""
+    measured, skipped = [], []
+    for name, b in baselines.labels.items():
+        if b.macro_f1 is None:
+            skipped.append(f"{name} ({b.reason})")
+            continue
+        measured.append(
+            f"{b.macro_f1:.2f} for {name} (majority baseline {b.majority_macro_f1:.2f}, chance "
+            f"{b.chance_macro_f1:.2f}; n = {b.n_train} train / {b.n_test} test)"
+        )
+    head = (
+        "A TF-IDF + logistic-regression model trained on this data's train split (split by "
+        "household, so no author is in both) "
+    )
+    if measured:
+        sentence = head + "reaches macro-F1 " + ", ".join(measured) + " on its test split."
+    else:
+        sentence = head + "could not be fitted for any label."
+    if skipped:
+        sentence += " Not measured: " + "; ".join(skipped) + "."
+    return sentence
+
+
 def _evaluation_section(evaluation: "Evaluation | None") -> list[str]:
     if evaluation is None:
         return [
@@ -115,6 +140,8 @@ def _evaluation_section(evaluation: "Evaluation | None") -> list[str]:
         lines.append(
             f"| human review: rows, agreement, Cohen's kappa | {r.labelled}, {f(r.agreement)}, {f(r.cohen_kappa)} |"
         )
+    if evaluation.label_baselines is not None:
+        lines += ["", baseline_sentence(evaluation.label_baselines)]
     lines += ["", "Image attribute rates against UCLA protest images (Won et al. 2017):", ""]
     lines += [
         "| attribute | this dataset | UCLA | post-text agreement |",

@@ -216,6 +216,7 @@ def _figures(evaluation: Evaluation) -> dict[str, Any]:
                 ("Emotion per phase", lab.emotion_by_phase),
             )
         ],
+        "label_baselines": _baseline_rows(evaluation),
         "review": None
         if r is None or not r.labelled
         else [
@@ -227,6 +228,27 @@ def _figures(evaluation: Evaluation) -> dict[str, Any]:
             *[[k.replace("_", " "), v] for k, v in r.confusion.items()],
         ],
     }
+
+
+def _baseline_rows(evaluation: Evaluation) -> list[list[Any]]:
+    """Per label: the classifier's and the baselines' macro-F1, sizes, or why there is none."""
+    baselines = evaluation.label_baselines
+    if baselines is None:
+        return []
+    return [
+        [
+            name,
+            " + ".join(b.tables),
+            b.macro_f1,
+            b.majority_macro_f1,
+            b.chance_macro_f1,
+            b.n_train,
+            b.n_test,
+            b.classes_train,
+            b.reason or "",
+        ]
+        for name, b in baselines.labels.items()
+    ]
 
 
 def _per_phase_table(
@@ -374,6 +396,7 @@ def render_report(
         group_head=GROUP_HEAD,
         personas=evaluation.personas,
         labels=evaluation.labels,
+        label_baselines=evaluation.label_baselines,
         threads=spotcheck_threads(run, images or [], spotcheck_n, run.seed),
         spotcheck_seed=run.seed,
         chunks=chunks,
