@@ -13,6 +13,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from scenariosim.cli import corpus as corpus_cli
+from scenariosim.cli import critic as critic_cli
 from scenariosim.cli import models as models_cli
 from scenariosim.cli import outputs as outputs_cli
 from scenariosim.cli import personas as personas_cli
@@ -51,6 +52,7 @@ app.add_typer(models_cli.app, name="models")
 app.add_typer(personas_cli.app, name="personas")
 app.add_typer(corpus_cli.app, name="corpus")
 app.add_typer(references_cli.app, name="references")
+app.add_typer(critic_cli.app, name="critic")
 app.command("run")(run_command)
 app.command("trace")(trace_command)
 app.command("graph")(graph_command)
