@@ -36,10 +36,10 @@ from scenariosim.knowledge import (
     open_store,
     read_documents,
 )
+from scenariosim.knowledge.chroma import connect
 from scenariosim.knowledge.chunking import embedding_text
 from scenariosim.knowledge.retrieval_eval import query_files_for
 from scenariosim.knowledge.retrieve import RetrievalSettings, search
-from scenariosim.knowledge.store import connect
 from scenariosim.models.embeddings_local import MINILM_NAME, MiniLMEmbeddings, load_minilm
 
 

@@ -15,7 +15,7 @@ from corpus_fixtures import write_fixture_corpus
 
 from scenariosim.errors import ConfigError
 from scenariosim.knowledge import open_store
-from scenariosim.knowledge.store import connect
+from scenariosim.knowledge.chroma import connect
 from scenariosim.models.embeddings_local import MiniLMEmbeddings
 
 CHROMA = Path(sys.executable).parent / "chroma"

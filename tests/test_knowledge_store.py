@@ -11,7 +11,8 @@ from corpus_fixtures import FixtureCorpus, write_fixture_corpus
 
 from scenariosim.errors import ConfigError, InputFileError
 from scenariosim.knowledge import ChunkSettings, CorpusStore, RetrievalFilter, open_store
-from scenariosim.models.embeddings_local import ChromaEmbeddingAdapter, MiniLMEmbeddings
+from scenariosim.knowledge.chroma import ChromaEmbeddingAdapter
+from scenariosim.models.embeddings_local import MiniLMEmbeddings
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from pydantic import BaseModel, Field
 
+from scenariosim.knowledge.chroma import ChromaEmbeddingAdapter
 from scenariosim.models import ChatOptions, make_chat_model, make_embeddings
-from scenariosim.models.embeddings_local import ChromaEmbeddingAdapter
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scenariosim.errors import ConfigError
-from scenariosim.outputs.dataset import yaml_text
 from scenariosim.scenario import SEED_MAX, Phase, Scenario, parse_scenario
+from scenariosim.yaml_io import dump_yaml
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 slugs = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,15}", fullmatch=True)
@@ -83,15 +83,15 @@ def test_scenario_shaped_documents_give_a_scenario_or_one_config_error(value: di
 @FAST
 @given(scenarios())
 def test_a_scenario_survives_a_trip_through_yaml(scenario: Scenario) -> None:
-    text = yaml_text(scenario.model_dump(mode="json"))
+    text = dump_yaml(scenario.model_dump(mode="json"))
     assert parse_scenario(text) == scenario
 
 
 @FAST
 @given(st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=4))
 def test_yaml_the_project_writes_reads_back_the_same(data: dict[str, str]) -> None:
-    assert yaml.safe_load(yaml_text(data)) == data
+    assert yaml.safe_load(dump_yaml(data)) == data
 
 
 def test_a_line_break_pyyaml_writes_raw_is_escaped() -> None:
-    assert yaml.safe_load(yaml_text({"name": "a\x85b"})) == {"name": "a\x85b"}
+    assert yaml.safe_load(dump_yaml({"name": "a\x85b"})) == {"name": "a\x85b"}

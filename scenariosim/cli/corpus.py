@@ -16,10 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 
 from scenariosim.errors import InputFileError
+from scenariosim.knowledge.chroma import connect
 from scenariosim.knowledge.chunking import ChunkSettings
 from scenariosim.knowledge.documents import ReadOptions, read_documents
 from scenariosim.knowledge.retrieve import RetrievalFilter, RetrievalSettings
-from scenariosim.knowledge.store import SHIPPED_CORPUS, CorpusStore, IngestReport, connect
+from scenariosim.knowledge.store import SHIPPED_CORPUS, CorpusStore, IngestReport
 from scenariosim.settings import load_settings
 
 app = typer.Typer(

@@ -68,23 +68,17 @@ def corpus_stats(
     )
 
 
-class MiniLMTokenCounter:
-    """Counts tokens as the local MiniLM sees them (with its special tokens)."""
+class ModelTokenCounter:
+    """Counts tokens as an embedding model sees them, for models that say (`count_tokens`)."""
 
-    def __init__(self) -> None:
-        from scenariosim.models.embeddings_local import load_minilm
-
-        model = load_minilm()
-        self.tokenizer = model.tokenizer
-        self.max_tokens: int = int(model.max_seq_length)
+    def __init__(self, embeddings: Any) -> None:
+        self.embeddings = embeddings
+        self.max_tokens: int = int(embeddings.max_tokens)
 
     def __call__(self, texts: list[str]) -> list[int]:
-        encoded = self.tokenizer(texts, add_special_tokens=True, truncation=False)
-        return [len(ids) for ids in encoded["input_ids"]]
+        return list(self.embeddings.count_tokens(texts))
 
 
 def token_counter_for(embeddings: object) -> TokenCounter | None:
-    """The tokenizer of the embedding model, if it is the local MiniLM; else None."""
-    from scenariosim.models.embeddings_local import MiniLMEmbeddings
-
-    return MiniLMTokenCounter() if isinstance(embeddings, MiniLMEmbeddings) else None
+    """The tokenizer's count of the embedding model, if it offers one (the local MiniLM)."""
+    return ModelTokenCounter(embeddings) if hasattr(embeddings, "count_tokens") else None

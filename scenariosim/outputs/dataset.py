@@ -31,7 +31,6 @@ from scenariosim.outputs.records import ImageRecord, PersonaRecord
 from scenariosim.outputs.run_folder import DATASET_DIR, TABLES, RunFolder
 from scenariosim.outputs.splits import SPLITS, UNSPLIT, SplitBy, SplitPlan, group_key, plan_splits
 from scenariosim.outputs.tables import arrow_table, flat_critique, flat_record
-from scenariosim.yaml_io import dump_yaml
 
 IMAGE_FEATURES = json.dumps({"info": {"features": {"image": {"_type": "Image"}}}})
 TABLE_ORDER = ("posts", "comments", "image_prompts", "images", "critiques", "chunks", "personas")
@@ -47,11 +46,6 @@ class DatasetSummary:
 
     def rows(self, table: str) -> int:
         return sum(self.counts.get(table, {}).values())
-
-
-def yaml_text(data: Any) -> str:
-    """YAML that reads back as `data` (see `scenariosim.yaml_io.dump_yaml`)."""
-    return dump_yaml(data)
 
 
 def _write_parquet(path: Path, table: pa.Table) -> None:

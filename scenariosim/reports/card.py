@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from scenariosim.files import atomic_write_text
 from scenariosim.markdown import table_cell
-from scenariosim.outputs.dataset import TABLE_ORDER, DatasetSummary, yaml_text
+from scenariosim.outputs.dataset import TABLE_ORDER, DatasetSummary
 from scenariosim.outputs.run_folder import RunFolder
 from scenariosim.outputs.splits import SPLITS, UNSPLIT
 from scenariosim.outputs.tables import SCHEMAS
+from scenariosim.yaml_io import dump_yaml
 
 if TYPE_CHECKING:
     from scenariosim.evaluation.evaluate import Evaluation
@@ -157,7 +158,7 @@ def _evaluation_section(evaluation: "Evaluation | None") -> list[str]:
 def render_card(
     run: RunFolder, summary: DatasetSummary, evaluation: "Evaluation | None" = None
 ) -> str:
-    head = yaml_text(header(run, summary))
+    head = dump_yaml(header(run, summary))
     scenario = run.scenario
     resolved = run.resolved.get("resolved", {})
     models = scenario.get("models", {})

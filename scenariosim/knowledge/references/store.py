@@ -19,9 +19,8 @@ from langchain_core.embeddings import Embeddings
 
 from scenariosim.errors import ConfigError, InputFileError
 from scenariosim.files import atomic_write_bytes, atomic_write_text
+from scenariosim.knowledge.chroma import ChromaEmbeddingAdapter, chroma_name, connect
 from scenariosim.knowledge.references.catalogue import Reference, search_text
-from scenariosim.knowledge.store import chroma_name, connect
-from scenariosim.models.embeddings_local import ChromaEmbeddingAdapter
 from scenariosim.settings import Settings
 
 CATALOGUE_FILE = "catalogue.jsonl"
