@@ -194,17 +194,19 @@ def _cells(accepted: np.ndarray, good: np.ndarray, axis: int | None = None) -> l
     ]
 
 
+def _round(x: float) -> float:
+    return round(x, 4) + 0.0  # + 0.0: no "-0.0" in the output
+
+
 def _interval(point: float, samples: np.ndarray) -> Interval:
     defined = samples[~np.isnan(samples)]
     if np.isnan(point):
         return Interval(value=None, low=None, high=None)
     if defined.size == 0:
-        return Interval(value=round(float(point), 4), low=None, high=None)
+        return Interval(value=_round(float(point)), low=None, high=None)
     tail = (1 - CONFIDENCE) / 2 * 100
     low, high = np.percentile(defined, [tail, 100 - tail])
-    return Interval(
-        value=round(float(point), 4), low=round(float(low), 4), high=round(float(high), 4)
-    )
+    return Interval(value=_round(float(point)), low=_round(float(low)), high=_round(float(high)))
 
 
 def figures(
