@@ -6,11 +6,12 @@ from pathlib import Path
 from runfolder import make_run_folder
 
 from scenariosim.evaluation.agreement import agreement_figures
-from scenariosim.evaluation.label_figures import label_figures, mentions
+from scenariosim.evaluation.label_figures import label_figures
 from scenariosim.evaluation.personas import persona_figures
 from scenariosim.labels import UCLA_ATTRIBUTE_RATES
 from scenariosim.outputs.review import ReviewRow
 from scenariosim.outputs.run_folder import open_run
+from scenariosim.text_rules import mentions
 
 
 def test_attribute_rates_stand_beside_the_ucla_rates(tmp_path: Path) -> None:

@@ -6,15 +6,15 @@ Definitions:
   images were rendered, else the prompts' labels), beside its rate among UCLA protest
   images (Won et al. 2017) and the difference;
 - text agreement, per attribute: share of images whose label equals "the text mentions
-  it" by a small keyword lexicon (`MENTIONS`), checked separately against the image
-  prompt (scene + sign text) and against the post the image illustrates. The prompt is
-  also checked by the critic for six of these, so post agreement is the independent one;
+  it" by a small keyword lexicon (`text_rules.MENTIONS`, the one the critic's checks use),
+  checked separately against the image prompt (scene + sign text) and against the post
+  the image illustrates. The prompt is also checked by the critic for six of these, so
+  post agreement is the independent one;
 - reference rate: share of the distinct, labelled visual references the run's image
   prompts were grounded in that show the attribute, beside the run's rate (difference =
   run rate - reference rate), so a run that drifts from its references is visible.
 """
 
-import re
 from collections import Counter
 from typing import Any
 
@@ -23,24 +23,7 @@ from pydantic import BaseModel
 from scenariosim.labels import IMAGE_ATTRIBUTES, UCLA_ATTRIBUTE_RATES, UCLA_MEAN_VIOLENCE
 from scenariosim.outputs.records import ImageRecord
 from scenariosim.outputs.run_folder import RunFolder
-
-MENTIONS: dict[str, tuple[str, ...]] = {
-    "sign": ("sign", "signs", "placard", "placards", "banner", "banners", "poster", "posters"),
-    "photo": ("photo", "photograph", "portrait", "picture of"),
-    "fire": ("fire", "fires", "burning", "burn", "flames", "blaze", "smoke"),
-    "police": ("police", "officer", "officers", "riot"),
-    "children": ("child", "children", "kids", "kid", "boy", "girl"),
-    "group_20": ("crowd", "crowds", "dozens", "hundreds", "thousands", "rally", "march"),
-    "group_100": ("hundreds", "thousands", "huge crowd", "massive", "mass"),
-    "flag": ("flag", "flags"),
-    "night": ("night", "dark", "evening", "midnight"),
-    "shouting": ("shout", "shouting", "chant", "chanting", "yell", "yelling", "scream"),
-}
-
-
-def mentions(text: str, attribute: str) -> bool:
-    lowered = text.lower()
-    return any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in MENTIONS[attribute])
+from scenariosim.text_rules import mentions
 
 
 class AttributeRow(BaseModel):
