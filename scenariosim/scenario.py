@@ -152,14 +152,14 @@ class CriticConfig(_Strict):
     """How each task's text is drafted and judged (docs/architecture.md, "The critic")."""
 
     candidates: int = Field(
-        4,
+        8,
         ge=1,
-        le=16,
+        le=32,
         description="Candidates drawn per task from one evaluated prompt; the best that passes "
-        "the checks is kept (4: bench/bench_yield.py).",
+        "the checks is kept (bench/bench_yield.py measures the yield).",
     )
     max_revisions: int = Field(
-        1, ge=0, le=5, description="Further rounds of candidates when none passed, then rejected."
+        2, ge=0, le=5, description="Further rounds of candidates when none passed, then rejected."
     )
     rubric: Literal["auto", "always", "never"] = Field(
         "auto",

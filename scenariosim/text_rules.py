@@ -319,7 +319,7 @@ EMOTION_WORDS: dict[str, tuple[str, ...]] = {
         "angry", "anger", "furious", "outrage", "outrageous", "outraged", "fed up", "enough",
         "shame", "shameful", "disgrace", "disgraceful", "sick of", "how dare", "ridiculous",
         "unacceptable", "mad", "insult", "robbery", "scandal", "tired of", "stupid", "hate",
-        "to blame",
+        "to blame", "not fair", "unfair", "not happy",
     ),
     "fear": (
         "afraid", "scared", "fear", "worried", "worry", "worries", "frightened", "nervous",
@@ -349,10 +349,12 @@ EMOTION_WORDS: dict[str, tuple[str, ...]] = {
 STANCE_WORDS: dict[str, tuple[str, ...]] = {
     # Sides with the protesters, or against the measure they protest.
     "support_protest": (
-        "stand with", "standing with", "i'm with", "i am with", "support them", "support the",
-        "i support", "join", "joining", "right to", "they are right", "they're right",
+        "stand with", "standing with", "i'm with the people", "i'm with them", "i am with them",
+        "i'm with the drivers", "i'm with the workers", "i'm with the farmers", "support them",
+        "support the people", "support the drivers", "support the protest", "i support them",
+        "join", "joining", "right to", "they are right", "they're right", "against the government",
         "good for them", "keep going", "don't give up", "do not give up", "solidarity",
-        "with them", "on their side", "fight", "stand up", "speak out", "not fair", "unfair",
+        "on their side", "fight", "stand up", "speak out", "not fair", "unfair",
         "to blame", "can't afford", "cannot afford", "give us back", "pay us back",
         "bring back", "old price", "we need", "listen to us", "should listen", "too much",
         "we deserve",
@@ -365,6 +367,8 @@ STANCE_WORDS: dict[str, tuple[str, ...]] = {
         "must stop", "disrupt", "selfish", "holding us hostage", "talk instead", "no right",
         "don't support", "do not support", "necessary", "had to", "responsible", "let it be",
         "move the lorries", "open the road", "open the roads", "get back to work",
+        "with the government", "support the government", "government is right",
+        "government is doing the right", "reform is good", "good thing",
     ),
     # Takes no side, or is unsure.
     "neutral": (

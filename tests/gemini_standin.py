@@ -45,6 +45,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from fake_chat import continuation
 from PIL import Image, ImageDraw
 
 FaultKind = Literal[
@@ -120,6 +121,9 @@ class Fault:
         if self.operation is not None and request.operation != self.operation:
             return False
         return self.when is None or self.when(request)
+
+
+FEW_SHOT = re.compile(r"^(?:Post by|Reply by) [^\n]*:\s*\Z|^(?:Scene|Sign):\s*\Z", re.M)
 
 
 def _prompt_text(body: dict[str, Any]) -> str:
@@ -527,6 +531,9 @@ class GeminiStandIn:
                 text = json.dumps(value, ensure_ascii=False)
                 if fault == "malformed_json":
                     text = text[: max(1, len(text) // 2)]
+            elif FEW_SHOT.search(prompt):
+                # A few-shot continuation (the writers' prompts): answer like the fake model.
+                text = continuation(prompt, int(config.get("seed", 0)))
             else:
                 sentences = _sentences(prompt)
                 text = _pick(sentences, prompt) if sentences else "No comment."

@@ -16,8 +16,7 @@ from typer.testing import CliRunner
 
 from scenariosim.cli import app
 from scenariosim.errors import ModelError
-from scenariosim.models.chat_local import _load
-from scenariosim.models.check import shipped_gguf_path
+from scenariosim.models.chat_local import _load, default_gguf_path
 from scenariosim.models.llama_probe import CACHE_FILE, build_key, locate_build, probe
 
 runner = CliRunner()
@@ -224,7 +223,7 @@ def test_without_llama_cpp_installed_the_probe_says_to_run_make_install(
 def test_the_installed_llama_cpp_passes_the_probe_on_this_machine_and_models_probe_says_so(
     tmp_path: Path,
 ) -> None:
-    verdict = probe(shipped_gguf_path(), tmp_path / "cache", force=True)
+    verdict = probe(default_gguf_path(), tmp_path / "cache", force=True)
     assert verdict.ok, verdict.message
     assert any(Path(name).name.startswith("libggml-cpu") for name in locate_build().libraries)
 

@@ -76,6 +76,7 @@ class CallRecord:
     retries: list[str] = field(default_factory=list)
     waits_s: list[float] = field(default_factory=list)  # backoff slept before each retry
     finish_reasons: list[str] = field(default_factory=list)  # per answer: "stop" or "length"
+    requests: int = 0  # requests sent to the backend (a chat backend gets one per candidate)
 
     def as_trace(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -92,6 +93,7 @@ def _invoke(
     try:
         return True, invoke()
     except RECOVERABLE as e:
+        record.requests += 1 if record.schema != "text" else 0
         record.retries.append(f"{type(e).__name__}: {e}"[:300])
         record.error = record.retries[-1]
         if attempt + 1 < model.max_attempts:
@@ -147,6 +149,7 @@ def call_structured(
             )
             if not ok:
                 continue
+            record.requests += 1
             raw: AIMessage = result["raw"]
             raw_text, usage = raw.text, dict(raw.usage_metadata or {})
             if model.cache:
@@ -176,14 +179,15 @@ CONTINUE_SYSTEM = (
 
 
 def _chat_candidates(
-    model: AgentModel, prompt: str, seeds: list[int], max_tokens: int
+    model: AgentModel, prompt: str, seeds: list[int], record: CallRecord
 ) -> list[dict[str, Any]]:
     out = []
     for seed in seeds:
+        record.requests += 1
+        # The backend was built with the run's budget (`model.max_tokens`): a thinking model
+        # needs its room, so the line budget of the local model does not apply here.
         message: AIMessage = model.chat.invoke(
-            [("system", CONTINUE_SYSTEM), ("human", prompt)],
-            seed=seed,
-            max_tokens=max(max_tokens, model.max_tokens),
+            [("system", CONTINUE_SYSTEM), ("human", prompt)], seed=seed
         )
         usage = dict(message.usage_metadata or {})
         out.append(
@@ -234,8 +238,9 @@ def draw_candidates(
 
     def ask() -> list[dict[str, Any]]:
         if complete is not None:
+            record.requests += 1
             return complete(prompt, seeds, max_tokens, stop, grammar)
-        return _chat_candidates(model, prompt, seeds, max_tokens)
+        return _chat_candidates(model, prompt, seeds, record)
 
     for attempt in range(0 if answers is not None else model.max_attempts):
         record.attempts = attempt + 1

@@ -33,10 +33,11 @@ from scenariosim.agents.schemas import DraftLabels, Fact, PersonaCard
 
 SHOTS = 3
 # One line of plain text: starts with a letter or a quote, no brackets, markup, hashtags or
-# handles, bounded in length, ended by a newline (which is also the stop string).
-LINE_GRAMMAR = 'root ::= [A-Za-z"\'] [^\\n\\[\\]{}<>#@*_|\\\\]{15,%d} "\\n"'
-SIGN_GRAMMAR = 'root ::= [A-Z] [A-Z \']{3,30} "\\n"'
-POST_CHARS, COMMENT_CHARS, SCENE_CHARS = 260, 230, 280
+# handles, ended by a newline (also the stop string). Length is bounded by max_tokens and the
+# critic's two-sentence cut: a bounded repetition ({m,n}) in the grammar made llama.cpp's
+# grammar sampler many times slower.
+LINE_GRAMMAR = 'root ::= [A-Za-z"\'] [^\\n\\[\\]{}<>#@*_|\\\\]+ "\\n"'
+SIGN_GRAMMAR = 'root ::= [A-Z] [A-Z \']+ "\\n"'
 ATTRIBUTE_WORDS = {
     "sign": "a sign",
     "photo": "a photo held up",
@@ -96,7 +97,7 @@ def post_prompt(persona: PersonaCard, facts: list[Fact], labels: DraftLabels, se
         f"Post by {author_line(persona, EMOTION_WORD[labels.emotion], STANCE_WORDS[labels.stance])}:\n"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_post", text, LINE_GRAMMAR % POST_CHARS)
+    return Prompt("write_post", text, LINE_GRAMMAR)
 
 
 def comment_prompt(
@@ -118,7 +119,7 @@ def comment_prompt(
         f"Reply by {author_line(persona, labels.relation, EMOTION_WORD[labels.emotion])}:\n"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_comment", text, LINE_GRAMMAR % COMMENT_CHARS)
+    return Prompt("write_comment", text, LINE_GRAMMAR)
 
 
 def attribute_words(attributes: dict[str, bool]) -> str:
@@ -138,7 +139,7 @@ def scene_prompt(post_text: str, attributes: dict[str, bool], seed: int) -> Prom
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
     return Prompt(
-        "write_image_prompt", text, LINE_GRAMMAR.replace("root ::= ", 'root ::= " " ') % SCENE_CHARS
+        "write_image_prompt", text, LINE_GRAMMAR.replace("root ::= ", 'root ::= " " ')
     )
 
 

