@@ -134,6 +134,11 @@ class Phase(_Strict):
         return self.query or self.event
 
 
+# Output tokens a writer needs for one post, reply or scene of two sentences under the line
+# grammar (the local model's budget per candidate; graph/task_loop.py).
+LINE_TOKENS = 96
+
+
 class ModelsConfig(_Strict):
     agent: str = Field("local", description="Chat model spec for persona agents.")
     critic: str = Field("local", description="Chat model spec for the critic.")
@@ -144,8 +149,18 @@ class ModelsConfig(_Strict):
         ge=16,
         le=8192,
         description="Output budget per call; unset: 320 on local and Ollama models, 2048 on "
-        "Gemini, whose thinking counts against it.",
+        "Gemini, whose thinking counts against it. At least 96: a post of two sentences.",
     )
+
+    @field_validator("max_tokens")
+    @classmethod
+    def _holds_a_post(cls, value: int | None) -> int | None:
+        if value is not None and value < LINE_TOKENS:
+            raise ValueError(
+                f"{value} tokens cannot hold one post or reply (two sentences need up to "
+                f"{LINE_TOKENS}); set max_tokens to at least {LINE_TOKENS}, or leave it unset"
+            )
+        return value
 
 
 class CriticConfig(_Strict):

@@ -85,3 +85,23 @@ def test_scenario_reference_in_docs_matches_the_model() -> None:
 
     shipped = (REPO / "docs" / "scenario.md").read_text(encoding="utf-8")
     assert shipped.strip() == reference_markdown().strip(), "run `make docs`"
+
+
+TINY_BUDGET = """\
+name: Tiny budget
+models:
+  max_tokens: 16
+phases:
+  - id: hike
+    date: 2026-08-15
+    title: Diesel prices rise
+    event: Diesel rose.
+"""
+
+
+def test_a_budget_too_small_for_one_post_is_refused_naming_the_smallest_that_fits() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_scenario(TINY_BUDGET, "tiny.yaml")
+    message = str(caught.value)
+    assert "tiny.yaml" in message and "line 3" in message and "max_tokens" in message
+    assert "at least 96" in message

@@ -22,8 +22,8 @@ from scenariosim.agents.schemas import ContextChunk, Critique, Fact
 from scenariosim.errors import ModelError
 from scenariosim.graph.context import RunContext
 from scenariosim.outputs.records import FactUse, FailedArtifact, Provenance
+from scenariosim.scenario import LINE_TOKENS
 
-LINE_TOKENS = 96  # a post, reply or scene: at most ~280 characters under the line grammar
 ROUND_SEED = 1009  # each further round of candidates shifts the seeds by this much
 
 
