@@ -1,8 +1,9 @@
 """A run's traces as OpenTelemetry spans, written to a local JSON file.
 
 One root span for the run, one span per agent task (node step) and one child span per
-model call and retrieval, with the figures as attributes (tokens, latency, attempts,
-cache, verdict). Start times are the trace timestamps minus the recorded latency. The
+model call: each round's draft call (all its candidates) and, when the rubric is used, the
+critic's rubric call, with the figures as attributes (tokens, requests, latency, attempts,
+cache, and the round's verdict, score, chosen candidate and candidate count). Start times are the trace timestamps minus the recorded latency. The
 file can be loaded into any OpenTelemetry tool; nothing is sent anywhere: there is no
 network exporter here, and prompts and outputs stay out of the spans unless asked for.
 """
@@ -37,6 +38,7 @@ def _call_attributes(call: dict[str, Any], with_text: bool) -> dict[str, Any]:
         "scenariosim.attempts": int(call.get("attempts") or 0),
         "scenariosim.cached": bool(call.get("cached")),
         "scenariosim.seed": int(call.get("seed") or 0),
+        "scenariosim.requests": int(call.get("requests") or 0),
     }
     if call.get("error"):
         attributes["error.type"] = str(call["error"])[:200]
@@ -76,9 +78,16 @@ def _task_spans(
                 start_time=_ns(end - float(call.get("latency_s") or 0.0)),
                 attributes=_call_attributes(call, with_text),
             )
-            if step == "critique" and attempt.critique:
-                span.set_attribute("scenariosim.verdict", str(attempt.critique.get("verdict")))
-                span.set_attribute("scenariosim.score", float(attempt.critique.get("score") or 0))
+            # The round's verdict goes on the draft call's span (the critic judges its
+            # candidates, with a rubric call of its own only when the rubric is used) and
+            # on the rubric call's span when there is one.
+            if attempt.critique:
+                critique = attempt.critique
+                chosen = critique.get("chosen")
+                span.set_attribute("scenariosim.verdict", str(critique.get("verdict")))
+                span.set_attribute("scenariosim.score", float(critique.get("score") or 0))
+                span.set_attribute("scenariosim.chosen", -1 if chosen is None else int(chosen))
+                span.set_attribute("scenariosim.candidates", len(critique.get("candidates", [])))
             span.end(end_time=_ns(end))
     task.end(end_time=_ns(end_ts))
 
