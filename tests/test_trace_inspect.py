@@ -26,10 +26,20 @@ def test_a_story_holds_chunks_prompt_output_and_critique(tmp_path: Path) -> None
     assert story.persona_id == "p3" and story.node == "write_post"
     assert [c["chunk_id"] for c in story.chunks] == ["fuel-001#0"]
     assert story.chunks[0]["score"] == SCORE
+    assert [f["text"] for f in story.facts] == ["Diesel will rise from 0.90 to 1.30 ADH per litre."]
+    assert len(story.attempts) == 1
     first = story.attempts[0]
-    assert "Person 3" in first.draft_call["messages"][1]["content"]
-    assert first.draft_call["raw"].startswith('{"text"')
-    assert first.critique["verdict"] == "accept" and first.critique_call["schema"] == "RubricScores"
+    [message] = first.draft_call["messages"]
+    assert message["role"] == "prompt" and first.draft_call["schema"] == "text"
+    assert message["content"].rstrip().endswith("Post by Person, 33, driver, sad, neutral:")
+    assert "News: Diesel will rise from 0.90 to 1.30 ADH per litre." in message["content"]
+    assert len(first.draft_call["raw"].splitlines()) == 8  # one line per candidate
+    critique = first.critique
+    assert critique["verdict"] == "accept" and len(critique["candidates"]) == 8
+    chosen = critique["candidates"][critique["chosen"]]
+    assert chosen["reasons"] == [] and chosen["text"] == story.published["text"]
+    assert first.critique_call is None  # the fake critic's rubric is not trusted: not asked
+    assert "not trusted" in critique["rubric_note"]
     assert story.published["id"] == "phase-0-post-000"
 
 
@@ -51,7 +61,8 @@ def test_summary_of_one_node_counts_only_that_node(tmp_path: Path) -> None:
     summary = summarise(traced_run(tmp_path / "run"), node="write_comment")
     assert [s.node for s in summary.steps] == ["write_comment"]
     assert summary.steps[0].statuses == {"accepted": 6}
-    assert summary.model_calls == 12 and summary.input_tokens == 1200
+    # one draft call per comment, 8 candidates = 8 requests of 100 input tokens each
+    assert summary.model_calls == 6 and summary.input_tokens == 6 * 8 * 100
 
 
 def test_summary_counts_steps_per_node_and_totals(tmp_path: Path) -> None:
@@ -66,7 +77,8 @@ def test_summary_counts_steps_per_node_and_totals(tmp_path: Path) -> None:
         "write_image_prompt": 2,
         "end_phase": 2,
     }
-    assert (summary.input_tokens, summary.output_tokens) == (2400, 480)
+    # 12 draft calls of 8 requests (100 tokens in, 20 out each); no critique calls
+    assert (summary.input_tokens, summary.output_tokens) == (12 * 8 * 100, 12 * 8 * 20)
     assert summary.cache_hits is None and summary.retries == 0
     assert summary.latency_p50_s <= summary.latency_p95_s
 
@@ -85,8 +97,12 @@ def test_record_command_prints_prompt_chunks_and_publication(tmp_path: Path) -> 
     result = runner.invoke(app, ["trace", str(run_dir), "--record", "phase-0-post-000"])
     assert result.exit_code == 0, result.output
     assert "[1] 0.812  fuel-001#0" in result.output
-    assert "--- prompt (human) ---" in result.output and "<persona>" in result.output
-    assert "critique (draft): accept" in result.output and "published" in result.output
+    assert "--- prompt (prompt) ---" in result.output
+    assert "Post by Person, 33, driver, sad, neutral:" in result.output
+    assert "facts\n  fuel-001#0: Diesel will rise from 0.90" in result.output
+    assert "critique (draft): accept, score 4.5, chose candidate 0" in result.output
+    assert " *[0] 4.5  It is sad about the diesel news." in result.output
+    assert "published" in result.output
 
 
 def test_node_command_lists_that_nodes_tasks(tmp_path: Path) -> None:

@@ -38,6 +38,8 @@ def test_each_task_is_a_collapsible_step_with_prompt_beside_output(tmp_path: Pat
     page = _page(tmp_path).read_text(encoding="utf-8")
     assert page.count("<details class='task'>") == 12
     assert page.count("<div class='side'><div><b>prompt</b>") == 12
+    assert page.count("<th>candidate</th>") == 12  # each round's candidates and verdicts
+    assert page.count("<h4>facts</h4>") == 10  # posts and comments; image prompts use the post
 
 
 def test_a_record_page_holds_that_task_only_and_opens_it(tmp_path: Path) -> None:

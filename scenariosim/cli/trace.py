@@ -142,17 +142,34 @@ def _print_story(console: Console, story: TaskStory) -> None:
             f"{chunk.get('date')}: {chunk.get('title')}",
         )
         _data(console, f"      {chunk.get('text', '')}")
+    if story.facts:
+        console.print("[bold]facts[/]")
+        for fact in story.facts:
+            _data(console, f"  {fact.get('chunk_id')}: {fact.get('text', '')}")
     for attempt in story.attempts:
-        label = "draft" if attempt.attempt == 0 else f"revision {attempt.attempt}"
+        label = "draft" if attempt.attempt == 0 else f"round {attempt.attempt}"
         _print_call(console, label, attempt.draft_call)
         _print_call(console, f"critic call ({label})", attempt.critique_call)
         if attempt.critique:
             c = attempt.critique
+            chosen = c.get("chosen")
             console.print(
                 f"[bold]critique ({label})[/]: {c.get('verdict')}, score {c.get('score')}"
+                + ("" if chosen is None else f", chose candidate {chosen}")
             )
             for reason in c.get("reasons", []):
                 _data(console, f"  - {reason}")
+            for candidate in c.get("candidates", []):
+                mark = "*" if candidate.get("index") == chosen else " "
+                _data(
+                    console,
+                    f" {mark}[{candidate.get('index')}] {candidate.get('score')}  "
+                    f"{candidate.get('text', '')}",
+                )
+                for reason in candidate.get("reasons", []):
+                    _data(console, f"      - {reason}")
+            if c.get("rubric_note"):
+                _data(console, f"  rubric: {c['rubric_note']}")
     if story.published:
         console.print("[bold green]published[/]")
         shown = {k: v for k, v in story.published.items() if k != "provenance"}

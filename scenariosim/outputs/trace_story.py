@@ -1,8 +1,9 @@
 """The story of each agent task, told from a run's traces and its records.
 
 One `TaskStory` per task (a post, comment or image prompt someone was asked to write):
-the retrieval query and the chunks it returned with their scores, every attempt (the
-draft call with its prompt and raw output, the critic's call and its verdict), and how it
+the retrieval query and the chunks it returned with their scores, the sentences (facts)
+chosen from them, every round (the draft call with its few-shot prompt and the candidates
+it drew, the critic's rubric call when there was one, and its verdict), and how it
 ended: the record that was published, or the rejection with its reasons. `trace RUN
 --persona ID` and `--record ID` print these; the HTML viewer lays them out.
 
@@ -21,7 +22,10 @@ from scenariosim.outputs.traces import read_traces
 
 
 class Attempt(BaseModel):
-    """One draft and its critique; attempt 0 is the first draft, later ones are revisions."""
+    """One round: the draft call that drew its candidates, the critic's rubric call (only
+    when the rubric is used) and the critique (verdict, chosen candidate, every candidate's
+    checks and reasons). Round 0 is the first; later rounds are drawn with new seeds when
+    no candidate passed."""
 
     attempt: int
     draft_call: dict[str, Any] | None = None
@@ -36,6 +40,7 @@ class TaskStory(BaseModel):
     phase_id: str
     query: str = ""
     chunks: list[dict[str, Any]] = Field(default_factory=list)
+    facts: list[dict[str, Any]] = Field(default_factory=list)  # the sentences it was about
     retrieval_latency_s: float | None = None
     attempts: list[Attempt] = Field(default_factory=list)
     status: str | None = None  # accepted, rejected, failed; None when the run was cut off
@@ -52,7 +57,7 @@ class TaskStory(BaseModel):
         return self.attempts[-1]
 
 
-TASK_EVENTS = ("retrieval", "model_call", "critique", "node")
+TASK_EVENTS = ("retrieval", "facts", "model_call", "critique", "node")
 
 
 def read_stories(run_dir: Path) -> list[TaskStory]:
@@ -85,7 +90,9 @@ def read_stories(run_dir: Path) -> list[TaskStory]:
                 persona_id=row["persona_id"],
                 phase_id=row["phase_id"],
             )
-        if row["event"] == "model_call":
+        if row["event"] == "facts":
+            story.facts = row.get("facts", [])
+        elif row["event"] == "model_call":
             call = {k: v for k, v in row.items() if k not in ("event", "run_id")}
             attempt = story.attempt(row.get("attempt", 0))
             if row.get("step") == "critique":

@@ -1,8 +1,9 @@
 """`trace.html`: a self-contained page to read a run's traces in a browser.
 
 The summary tables, then one collapsible `<details>` per phase and per task: the chunks
-retrieved (with scores), and each attempt with the prompt on the left and the model's raw
-output and the critic's verdict on the right. Rendered from `templates/trace_view.html`
+retrieved (with scores), the facts chosen from them, and each round with the few-shot prompt
+on the left and the candidates drawn, the critic's verdict and each candidate's reasons on the
+right. Rendered from `templates/trace_view.html`
 (see `pages.py`: Jinja2 with autoescape on, no script, a Content-Security-Policy that loads
 nothing), so every text from the traces (prompts, model output, corpus chunks, census
 values) shows as text.
@@ -76,6 +77,20 @@ def chunk_rows(story: TaskStory) -> list[list[Any]]:
     ]
 
 
+def candidate_rows(critique: dict[str, Any]) -> list[list[Any]]:
+    """A round's candidates: index (starred when chosen), score, text, the checks' reasons."""
+    chosen = critique.get("chosen")
+    return [
+        [
+            f"{c.get('index')}{' *' if c.get('index') == chosen else ''}",
+            c.get("score"),
+            c.get("text"),
+            "; ".join(c.get("reasons", [])) or "passed",
+        ]
+        for c in critique.get("candidates", [])
+    ]
+
+
 def _by_phase(stories: Iterable[TaskStory]) -> list[tuple[str, list[TaskStory]]]:
     phases: dict[str, list[TaskStory]] = {}
     for story in stories:
@@ -94,4 +109,5 @@ def render_trace_page(summary: TraceSummary, stories: list[TaskStory], selection
         phases=_by_phase(stories),
         expanded=len(stories) <= OPEN_UP_TO,
         chunk_rows=chunk_rows,
+        candidate_rows=candidate_rows,
     )
