@@ -111,6 +111,6 @@ def test_spotcheck_threads_show_persona_context_image_and_critic(tmp_path: Path)
     assert sheet.count('class="thread"') == 4
     assert "Person 1" in sheet and "a driver in Karavan Province" in sheet
     assert "[fuel-001#0] Diesel to rise" in sheet and "Ses Online" in sheet
-    assert "critic score 4.375" in sheet and "rubric: groundedness 5" in sheet
+    assert "critic score 4.500" in sheet and "verdict accept at attempt 0" in sheet
     assert sheet.count('<img alt="image') == 2
     assert HOSTILE not in sheet
