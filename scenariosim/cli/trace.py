@@ -42,7 +42,8 @@ def find_run_dir(run: str, out: Path | None) -> Path:
 def _print_summary(console: Console, summary: TraceSummary) -> None:
     console.print(f"run {summary.run_id}: phases {', '.join(summary.phases) or '-'}")
     console.print(
-        f"{summary.node_steps} node steps, {summary.model_calls} model calls, "
+        f"{summary.node_steps} node steps, {summary.model_calls} model calls "
+        f"({summary.requests} requests), "
         f"{summary.model_time_s:.1f} s in model calls, wall {summary.wall_time_s:.1f} s; "
         f"outcomes {dict(sorted(summary.outcomes.items()))}"
     )
@@ -73,6 +74,7 @@ def _print_summary(console: Console, summary: TraceSummary) -> None:
         Column("node", no_wrap=True),
         "step",
         "calls",
+        "requests",
         "cached",
         "tok in",
         "tok out",
@@ -88,6 +90,7 @@ def _print_summary(console: Console, summary: TraceSummary) -> None:
             n.node,
             n.step,
             str(n.calls),
+            str(n.requests),
             str(n.cached),
             str(n.input_tokens),
             str(n.output_tokens),

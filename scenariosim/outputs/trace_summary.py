@@ -1,6 +1,6 @@
 """Reading a run's traces into the figures people ask about first.
 
-Phases, node steps and their outcomes, calls and tokens per node, latency percentiles,
+Phases, node steps and their outcomes, calls, backend requests and tokens per node, latency percentiles,
 retries, failures, cache hits, and the sum of model-call time (which the benchmarks
 compare with wall time). `node=` narrows every figure to one graph node.
 """
@@ -16,11 +16,14 @@ from scenariosim.outputs.traces import read_traces
 
 
 class NodeFigures(BaseModel):
-    """Model calls of one (node, step) pair, e.g. ("write_post", "critique")."""
+    """Model calls of one (node, step) pair, e.g. ("write_post", "draft"). `requests`:
+    requests sent to the backend (a chat backend gets one per candidate, the local model
+    one per call)."""
 
     node: str
     step: str
     calls: int
+    requests: int = 0
     cached: int
     input_tokens: int
     output_tokens: int
@@ -45,6 +48,7 @@ class TraceSummary(BaseModel):
     phases: list[str]
     node_steps: int
     model_calls: int
+    requests: int = 0
     model_time_s: float
     wall_time_s: float
     outcomes: dict[str, int]
@@ -117,6 +121,7 @@ def summarise(run_dir: Path, node: str | None = None) -> TraceSummary:
                 node=name,
                 step=step,
                 calls=len(group),
+                requests=sum(int(c.get("requests") or 0) for c in group),
                 cached=sum(c["cached"] for c in group),
                 input_tokens=sum(c["input_tokens"] for c in group),
                 output_tokens=sum(c["output_tokens"] for c in group),
@@ -138,6 +143,7 @@ def summarise(run_dir: Path, node: str | None = None) -> TraceSummary:
         phases=phases,
         node_steps=len(node_rows),
         model_calls=len(all_calls),
+        requests=sum(n.requests for n in nodes),
         model_time_s=round(sum(c["latency_s"] for c in all_calls), 3),
         wall_time_s=round(wall, 3),
         outcomes=dict(outcomes),
