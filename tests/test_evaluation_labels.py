@@ -1,35 +1,77 @@
 """Label figures (UCLA rates, text agreement, stance per phase), persona shares against
 the census, and human-vs-critic agreement."""
 
+import json
+from collections import Counter
 from pathlib import Path
 
+from fake_run import fake_scenario
 from runfolder import make_run_folder
 
 from scenariosim.evaluation.agreement import agreement_figures
 from scenariosim.evaluation.label_figures import label_figures
 from scenariosim.evaluation.personas import persona_figures
-from scenariosim.labels import UCLA_ATTRIBUTE_RATES
+from scenariosim.labels import IMAGE_ATTRIBUTES, UCLA_ATTRIBUTE_RATES
 from scenariosim.outputs.review import ReviewRow
 from scenariosim.outputs.run_folder import open_run
+from scenariosim.scenario import Scenario
 from scenariosim.text_rules import mentions
+
+# The planner draws each picture's attributes with the scenario's rates: these make every
+# picture show a sign and more than 20 people and nothing else, and every post support the
+# protest with every reply agreeing (so replies take the post's stance).
+RATES = {a: 1.0 if a in ("sign", "group_20") else 0.0 for a in IMAGE_ATTRIBUTES}
+MIX = {"stance": {"support_protest": 1.0}, "relation": {"agrees": 1.0}, "image_attributes": RATES}
+
+
+def _run(tmp_path: Path) -> Path:
+    data = fake_scenario().model_dump(mode="json")
+    data["labels"] = {**data["labels"], **MIX}
+    return make_run_folder(tmp_path / "run", Scenario.model_validate(data))
+
+
+def _rewrite_scenes(run_dir: Path, scene: str) -> None:
+    """What a writer that ignored part of its attributes would have left in the records."""
+    path = run_dir / "records.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        if row["kind"] == "image_prompt":
+            row["scene"] = scene
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
 def test_attribute_rates_stand_beside_the_ucla_rates(tmp_path: Path) -> None:
-    figures = label_figures(open_run(make_run_folder(tmp_path / "run")), None)
+    figures = label_figures(open_run(_run(tmp_path)), None)
     rows = {r.attribute: r for r in figures.attributes}
     assert figures.images == 2 and "prompts" in figures.source
     assert rows["sign"].rate == 1.0 and rows["sign"].ucla_rate == UCLA_ATTRIBUTE_RATES["sign"]
     assert rows["sign"].difference == round(1.0 - 0.829, 4)
     assert rows["fire"].rate == 0.0
-    assert figures.mean_violence == 0.1
+    assert figures.mean_violence == 0.1  # violence_of: no fire, police, shouting or night
+
+
+def test_planned_attributes_are_what_the_figures_count(tmp_path: Path) -> None:
+    run = open_run(_run(tmp_path))
+    prompts = run.records["image_prompts"]
+    assert [p["labels"] for p in prompts] == [{a: RATES[a] == 1.0 for a in IMAGE_ATTRIBUTES}] * 2
+    assert all(p["provenance"]["labels_assigned"] for p in prompts)
+    # the fake writer shows what it was asked for: prompt and labels agree everywhere
+    rows = {r.attribute: r for r in label_figures(run, None).attributes}
+    assert {r.prompt_agreement for r in rows.values()} == {1.0}
+    assert rows["sign"].label_without_mention == 0 and rows["group_20"].label_without_mention == 0
 
 
 def test_text_agreement_is_checked_per_attribute_against_prompt_and_post(tmp_path: Path) -> None:
-    figures = label_figures(open_run(make_run_folder(tmp_path / "run")), None)
+    run_dir = _run(tmp_path)
+    _rewrite_scenes(run_dir, "Drivers stand by their lorries holding a sign near the police.")
+    figures = label_figures(open_run(run_dir), None)
     rows = {r.attribute: r for r in figures.attributes}
-    # The canned scene says "holding a sign"; the canned post mentions no sign and no crowd.
+    # The scene says "holding a sign" but shows no crowd and names police the planner did not
+    # ask for; the fake posts mention no sign and no crowd.
     assert rows["sign"].prompt_agreement == 1.0 and rows["sign"].post_agreement == 0.0
+    assert rows["group_20"].prompt_agreement == 0.0
     assert rows["group_20"].label_without_mention == 2
+    assert rows["police"].prompt_agreement == 0.0 and rows["police"].mention_without_label == 2
     assert rows["fire"].prompt_agreement == 1.0 and rows["fire"].post_agreement == 1.0
 
 
@@ -39,10 +81,17 @@ def test_mentions_match_whole_words_only() -> None:
 
 
 def test_stance_and_emotion_are_counted_per_phase_in_scenario_order(tmp_path: Path) -> None:
-    figures = label_figures(open_run(make_run_folder(tmp_path / "run")), None)
+    run = open_run(_run(tmp_path))
+    figures = label_figures(run, None)
     assert list(figures.stance_by_phase) == ["phase-0", "phase-1"]
+    # 2 posts and 3 replies per phase: the posts support, the replies agree
     assert figures.stance_by_phase["phase-0"] == {"support_protest": 5}
-    assert figures.emotion_by_phase["phase-1"] == {"anger": 2, "sadness": 3}
+    assert figures.stance_by_phase["phase-1"] == {"support_protest": 5}
+    # emotions are drawn given the stance; the figures count what the records carry
+    texts = [*run.records["posts"], *run.records["comments"]]
+    phase_1 = Counter(r["emotion"] for r in texts if r["provenance"]["phase_id"] == "phase-1")
+    assert figures.emotion_by_phase["phase-1"] == dict(sorted(phase_1.items()))
+    assert sum(figures.emotion_by_phase["phase-0"].values()) == 5
 
 
 def test_persona_shares_compare_with_the_weighted_census() -> None:

@@ -3,13 +3,17 @@ the text they came with, and stance/emotion distributions per phase.
 
 Definitions:
 - attribute rate: share of the run's images with the attribute (the drawn labels when
-  images were rendered, else the prompts' labels), beside its rate among UCLA protest
+  images were rendered, else the image prompts' labels: the attributes the planner
+  assigned, `graph/assign_labels.image_attributes`), beside its rate among UCLA protest
   images (Won et al. 2017) and the difference;
 - text agreement, per attribute: share of images whose label equals "the text mentions
   it" by a small keyword lexicon (`text_rules.MENTIONS`, the one the critic's checks use),
   checked separately against the image prompt (scene + sign text) and against the post
-  the image illustrates. The prompt is also checked by the critic for six of these, so
-  post agreement is the independent one;
+  the image illustrates. The critic checks the scene against the assigned attributes, so
+  prompt agreement says how well the writers showed them; the planner sets an attribute
+  the post names (police, fire, children, a flag), so for those four post agreement falls
+  only where the picture shows what the post does not name, and for the other six it is
+  independent;
 - reference rate: share of the distinct, labelled visual references the run's image
   prompts were grounded in that show the attribute, beside the run's rate (difference =
   run rate - reference rate), so a run that drifts from its references is visible.
