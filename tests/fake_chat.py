@@ -62,13 +62,12 @@ CANNED: dict[str, dict[str, Any]] = {
         "hashtags": ["#fuel"],
         "stance": "support_protest",
         "emotion": "anger",
-        "sources": [1],
     },
     "CommentDraft": {
         "text": "Diesel at 1.30 ADH per litre hurts every driver I know.",
         "stance": "support_protest",
         "emotion": "sadness",
-        "sources": [1],
+        "relation": "agrees",
     },
     "ImagePromptDraft": {
         "scene": "Drivers stand by their lorries holding a sign at the junction.",
@@ -85,10 +84,13 @@ CANNED: dict[str, dict[str, Any]] = {
         "shouting": False,
         "violence": 0.1,
     },
+    # The critic's rubric (asked only with `critic.rubric: always` or a trusted critic
+    # model): mean 4.8.
     "RubricScores": {
+        "coherence": 5,
         "groundedness": 5,
         "persona_fit": 4,
-        "world_consistency": 5,
+        "labels_carried": 5,
         "safety": 5,
         "reasons": "fine",
     },

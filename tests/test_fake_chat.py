@@ -1,8 +1,10 @@
 from typing import Literal
 
 import pytest
-from fake_chat import ScriptedChatModel
+from fake_chat import CANNED, ScriptedChatModel, continuation
 from pydantic import BaseModel
+
+from scenariosim.agents import schemas
 
 
 class Verdict(BaseModel):
@@ -37,3 +39,18 @@ def test_queued_exception_is_raised() -> None:
     model.enqueue(TimeoutError("slow"))
     with pytest.raises(TimeoutError):
         model.invoke("x")
+
+
+@pytest.mark.parametrize("name", sorted(CANNED))
+def test_every_canned_reply_is_valid_for_its_schema(name: str) -> None:
+    schema = getattr(schemas, name)
+    assert schema.model_validate(CANNED[name]).model_dump(exclude_unset=True) == CANNED[name]
+
+
+def test_continuation_carries_the_labels_the_prompt_names() -> None:
+    post = "News: Diesel will rise from 0.90 to 1.30 ADH per litre.\nPost by Ayla, 33, driver, angry, for the protest:\n"
+    assert continuation(post) == "I am angry about the diesel news. I stand with them.\n"
+    reply = "Post: Diesel is up again.\nReply by Ayla, 33, driver, asks, afraid:\n"
+    assert continuation(reply, seed=1).startswith("What happens to the diesel now? I am afraid")
+    scene = "Post: Diesel is up.\nPhoto of: a sign, police\nScene:"
+    assert continuation(scene) == " A street about the diesel with signs, police today."
