@@ -341,7 +341,7 @@ EMOTION_WORDS: dict[str, tuple[str, ...]] = {
     "calm": (
         "calm", "calmly", "patience", "patient", "both sides", "let's see", "let us see",
         "wait and see", "quietly", "step by step", "reasonable", "peaceful", "no need to",
-        "we'll see", "take it easy",
+        "we'll see", "take it easy", "talk to", "need to talk", "let's talk", "talk it",
     ),
 }  # fmt: skip
 

@@ -258,14 +258,14 @@ def sign_problems(sign: str, support: str, examples: str) -> list[str]:
     return problems
 
 
-STANCE_MARGIN = 0.03  # cosine by which the own stance's prototypes must beat the others'
+PROTOTYPE_MARGIN = 0.03  # cosine by which the own label's prototypes must beat the others'
 
 
-def stance_by_prototypes(
+def label_by_prototypes(
     text: str, prototypes: dict[str, tuple[str, ...]], embeddings: Embeddings
 ) -> tuple[str, float]:
-    """The stance whose prototype sentences are closest (mean cosine) and its margin over the
-    next; a zero-shot vote for texts that carry a stance without a cue word."""
+    """The label whose prototype sentences are closest (mean cosine) and its margin over the
+    next; a zero-shot vote for texts that carry a stance or an emotion without a cue word."""
     labels = sorted(prototypes)
     sentences = [s for label in labels for s in prototypes[label]]
     vectors = np.array(embeddings.embed_documents([text, *sentences]))

@@ -22,12 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scenariosim.agents.calls import AgentModel, CallRecord, call_structured
 from scenariosim.agents.checks import (
-    STANCE_MARGIN,
+    PROTOTYPE_MARGIN,
+    label_by_prototypes,
     run_checks,
     sentence_support,
-    stance_by_prototypes,
 )
-from scenariosim.agents.examples import stance_prototypes
+from scenariosim.agents.examples import prototypes
 from scenariosim.agents.prompting import as_data, prompt_file_hash, render_prompt
 from scenariosim.agents.schemas import (
     CandidateVerdict,
@@ -37,7 +37,7 @@ from scenariosim.agents.schemas import (
     PersonaCard,
     RubricScores,
 )
-from scenariosim.text_rules import split_sentences, stance_cues
+from scenariosim.text_rules import emotion_cues, split_sentences, stance_cues
 
 GROUNDING_FLOOR = 0.25  # below this cosine to every fact, a sentence is about none of them
 RUBRIC_FLOOR = 1
@@ -170,7 +170,7 @@ def judge_candidates(
             fact=" ".join(inputs.facts),
             label_mismatches=mismatches,
         )
-        checks = _stance_vote(text, checks, inputs.labels, embeddings)
+        checks = _prototype_vote(text, checks, inputs.labels, embeddings)
         reasons = check_reasons(checks)
         if not reasons:
             checks = checks.model_copy(
@@ -184,21 +184,25 @@ def judge_candidates(
     return verdicts
 
 
-def _stance_vote(
+def _prototype_vote(
     text: str, checks: CheckResults, labels: DraftLabels, embeddings: Embeddings
 ) -> CheckResults:
-    """A stance with no cue word either way may still be carried: the prototypes vote
-    (`checks.stance_by_prototypes`); a cue of the other side is never overruled."""
-    if "stance" not in checks.labels_missing or labels.stance is None:
-        return checks
-    cues = stance_cues(text)
-    others = [k for k in cues if k != labels.stance and k != "neutral"]
-    if any(cues[k] for k in others):
-        return checks
-    voted, margin = stance_by_prototypes(text, stance_prototypes(), embeddings)
-    if voted != labels.stance or margin < STANCE_MARGIN:
-        return checks
-    missing = [m for m in checks.labels_missing if m != "stance"]
+    """A stance or emotion with no cue word of another value may still be carried: MiniLM
+    prototypes vote (`checks.label_by_prototypes`, margin `PROTOTYPE_MARGIN`); a cue word of
+    another value is never overruled."""
+    missing = list(checks.labels_missing)
+    for name, wanted, cues in (
+        ("stance", labels.stance, stance_cues(text)),
+        ("emotion", labels.emotion, emotion_cues(text)),
+    ):
+        if name not in missing or wanted is None:
+            continue
+        others = [k for k in cues if k != wanted and not (name == "stance" and k == "neutral")]
+        if any(cues[k] for k in others):
+            continue
+        voted, margin = label_by_prototypes(text, prototypes(name), embeddings)
+        if voted == wanted and margin >= PROTOTYPE_MARGIN:
+            missing.remove(name)
     return checks.model_copy(update={"labels_missing": missing})
 
 

@@ -123,9 +123,10 @@ def pick_examples(
 
 
 @cache
-def stance_prototypes() -> dict[str, tuple[str, ...]]:
-    """stance -> sentences that show it (stance_prototypes.txt)."""
+def prototypes(label: str) -> dict[str, tuple[str, ...]]:
+    """`label` ("stance" or "emotion") -> {value: sentences that show it}, from
+    `<label>_prototypes.txt`."""
     found = {}
-    for block in _blocks("stance_prototypes.txt"):
-        found[block[0].removeprefix("stance:").strip()] = tuple(block[1:])
+    for block in _blocks(f"{label}_prototypes.txt"):
+        found[block[0].removeprefix(f"{label}:").strip()] = tuple(block[1:])
     return found

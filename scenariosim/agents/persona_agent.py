@@ -138,9 +138,7 @@ def scene_prompt(post_text: str, attributes: dict[str, bool], seed: int) -> Prom
         f"Photo of: {attribute_words(attributes)}\nScene:"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt(
-        "write_image_prompt", text, LINE_GRAMMAR.replace("root ::= ", 'root ::= " " ')
-    )
+    return Prompt("write_image_prompt", text, LINE_GRAMMAR.replace("root ::= ", 'root ::= " " '))
 
 
 def sign_prompt(about: str, seed: int) -> Prompt:
