@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import PrivateAttr
 
+from scenariosim.agents.examples import EMOTION_WORD, STANCE_WORDS
 from scenariosim.models.structured import StructuredOutputMixin
 
 
@@ -139,19 +140,22 @@ class SchemaAnsweringChatModel(StructuredOutputMixin, BaseChatModel):
 
 
 # What the fake continuation says for each label, worded so the critic's checks find it.
+# The prompt names labels in the writers' words (`agents.examples`); they are read back here.
 _EMOTION_SENTENCE = {
-    "angry": "I am angry",
-    "afraid": "I am afraid",
-    "hopeful": "I hope things change",
-    "sad": "It is sad",
-    "proud": "I am proud of us",
+    "anger": "I am angry",
+    "fear": "I am afraid",
+    "hope": "I hope things change",
+    "sadness": "It is sad",
+    "pride": "I am proud of us",
     "calm": "I stay calm",
 }
 _STANCE_SENTENCE = {
-    "for the protest": "I stand with them.",
-    "against the protest": "Blocking the roads is not the way.",
+    "support_protest": "I stand with them.",
+    "oppose_protest": "Blocking the roads is not the way.",
     "neutral": "I am not sure who is right.",
 }
+_EMOTION_OF = {word: label for label, word in EMOTION_WORD.items()}
+_STANCE_OF = {words: label for label, words in STANCE_WORDS.items()}
 _RELATION_SENTENCE = {
     "agrees": ("I agree with this about the {w}.", "Same here, the {w} worries me.", "Exactly, my {w} story too."),
     "disagrees": ("No, that is wrong about the {w}.", "Wrong, the {w} is not the point.", "That's not how the {w} works."),
@@ -193,6 +197,6 @@ def continuation(prompt: str, seed: int = 0) -> str:
     if last.startswith("Reply by"):
         relation, emotion = parts[-2], parts[-1]
         said = _RELATION_SENTENCE[relation][seed % 3].format(w=word, v=other)
-        return f"{said} {_EMOTION_SENTENCE[emotion]} today.\n"
-    emotion, stance = parts[-2], parts[-1]
+        return f"{said} {_EMOTION_SENTENCE[_EMOTION_OF[emotion]]} today.\n"
+    emotion, stance = _EMOTION_OF[parts[-2]], _STANCE_OF[parts[-1]]
     return f"{_EMOTION_SENTENCE[emotion]} about the {word} news. {_STANCE_SENTENCE[stance]}\n"

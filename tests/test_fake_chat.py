@@ -5,6 +5,7 @@ from fake_chat import CANNED, ScriptedChatModel, continuation
 from pydantic import BaseModel
 
 from scenariosim.agents import schemas
+from scenariosim.agents.examples import STANCE_WORDS
 
 
 class Verdict(BaseModel):
@@ -48,7 +49,8 @@ def test_every_canned_reply_is_valid_for_its_schema(name: str) -> None:
 
 
 def test_continuation_carries_the_labels_the_prompt_names() -> None:
-    post = "News: Diesel will rise from 0.90 to 1.30 ADH per litre.\nPost by Ayla, 33, driver, angry, for the protest:\n"
+    support = STANCE_WORDS["support_protest"]
+    post = f"News: Diesel will rise from 0.90 to 1.30 ADH per litre.\nPost by Ayla, 33, driver, angry, {support}:\n"
     assert continuation(post) == "I am angry about the diesel news. I stand with them.\n"
     reply = "Post: Diesel is up again.\nReply by Ayla, 33, driver, asks, afraid:\n"
     assert continuation(reply, seed=1).startswith("What happens to the diesel now? I am afraid")

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from runfolder import finalize_small, make_run_folder
 
+from scenariosim.agents.schemas import RubricScores
 from scenariosim.labels import IMAGE_ATTRIBUTES
 from scenariosim.outputs.dataset import build_dataset
 from scenariosim.outputs.naming import inside, safe_name
@@ -30,6 +31,18 @@ def test_tables_load_with_pandas_and_have_the_declared_columns(tmp_path: Path) -
     assert (result.dataset_dir / images["file_name"][0]).exists()
     lines = (result.dataset_dir / "comments.jsonl").read_text().splitlines()
     assert len(lines) == 6 and json.loads(lines[0])["kind"] == "comment"
+
+    # what the generation redesign added to records reaches the tables
+    comments = pd.read_parquet(result.dataset_dir / "comments.parquet")
+    assert set(comments["relation"]) <= {"agrees", "disagrees", "asks", "adds"}
+    assert comments["relation"].notna().all()
+    assert posts["labels_assigned"].all() and (posts["candidates"] == 8).all()
+    assert posts["chosen"].between(0, 7).all() and posts["rubric_note"].str.len().gt(0).all()
+    assert [f["chunk_id"] for f in posts["facts"][0]] == ["fuel-001#0"]
+    rubric = [name for name in RubricScores.model_fields if name != "reasons"]
+    assert all(f"critic_{name}" in posts.columns for name in rubric)
+    prompts = [json.loads(x) for x in (result.dataset_dir / "image_prompts.jsonl").open()]
+    assert not [r for p in prompts for r in p.get("references", []) if "thumbnail_path" in r]
 
 
 def test_dataset_loads_with_datasets_parquet_builder_and_decodes_images(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fake_run import fake_scenario
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from PIL import Image, ImageDraw
@@ -22,6 +23,7 @@ from scenariosim.models.image_local import FLAG_TEAL, POLICE_BLUE, SIGN_BOARD, r
 from scenariosim.models.image_local import _font as renderer_font
 from scenariosim.outputs.images import read_png_metadata, render_images
 from scenariosim.outputs.run_folder import open_run
+from scenariosim.scenario import Scenario
 from scenariosim.settings import load_settings
 
 NONE = dict.fromkeys(IMAGE_ATTRIBUTES, False)
@@ -148,7 +150,11 @@ def test_same_seed_gives_the_same_pixels_and_another_seed_does_not() -> None:
 
 
 def test_pngs_carry_labels_prompt_and_ids_and_are_not_rendered_twice(tmp_path: Path) -> None:
-    run = open_run(make_run_folder(tmp_path / "run"))
+    # the planner draws each picture's attributes: this scenario gives every picture a sign
+    data = fake_scenario().model_dump(mode="json")
+    data["labels"]["image_attributes"] = {"sign": 1.0}
+    run = open_run(make_run_folder(tmp_path / "run", Scenario.model_validate(data)))
+    assert all(p["labels"]["sign"] and p["sign_text"] for p in run.records["image_prompts"])
     out = tmp_path / "images"
     records, problems = render_images(run, make_image_backend("local"), out)
     assert not problems and len(records) == len(run.records["image_prompts"]) == 2

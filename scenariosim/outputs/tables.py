@@ -12,11 +12,13 @@ from typing import Any
 
 import pyarrow as pa
 
+from scenariosim.agents.schemas import RubricScores
 from scenariosim.labels import IMAGE_ATTRIBUTES
 
-RUBRIC = ("groundedness", "persona_fit", "world_consistency", "safety")
+RUBRIC = tuple(name for name in RubricScores.model_fields if name != "reasons")
 STR, INT, FLOAT, BOOL = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 STRS, FLOATS = pa.list_(pa.string()), pa.list_(pa.float64())
+FACTS = pa.list_(pa.struct([("chunk_id", STR), ("start", INT), ("end", INT)]))
 IMAGE_STRUCT = pa.struct([("bytes", pa.binary()), ("path", pa.string())])
 
 Column = tuple[str, pa.DataType, str]
@@ -29,17 +31,26 @@ PROVENANCE: list[Column] = [
     ("hid", STR, "Census household id of the author."),
     ("idno", INT, "Census person number of the author within the household."),
     ("chunk_ids", STRS, "Corpus chunks retrieved as the author's context (see chunks)."),
+    (
+        "facts",
+        FACTS,
+        "The sentences the writer was given: characters [start, end) of a chunk's text.",
+    ),
     ("model", STR, "Chat model spec that wrote the text."),
     ("critic_model", STR, "Chat model spec of the critic."),
-    ("prompt_name", STR, "Prompt template used."),
-    ("prompt_hash", STR, "Hash of the prompt template's text."),
-    ("seed", INT, "Sampling seed of the accepted draft."),
-    ("critic_score", FLOAT, "Critic score of the accepted draft, 1-5."),
+    ("prompt_name", STR, "Prompt used (write_post, write_comment, write_image_prompt)."),
+    ("prompt_hash", STR, "Hash of everything the model was sent (the few-shot prompt)."),
+    ("seed", INT, "Sampling seed of the round the kept candidate came from."),
+    ("critic_score", FLOAT, "Critic score of the kept candidate, 1-5."),
     *[
         (f"critic_{r}", FLOAT, f"Critic rubric score: {r}, 1-5 (null without a rubric).")
         for r in RUBRIC
     ],
-    ("revisions", INT, "Revisions before acceptance."),
+    ("revisions", INT, "Further rounds of candidates drawn before one passed (0: the first)."),
+    ("candidates", INT, "Candidates drawn in the round that was kept."),
+    ("chosen", INT, "Which candidate of that round was kept (0-based)."),
+    ("rubric_note", STR, "Whether an LLM rubric voted, and why (not)."),
+    ("labels_assigned", BOOL, "True: the planner assigned the labels before the model wrote."),
     ("reference_ids", STRS, "Visual references that shaped an image prompt (else empty)."),
     ("synthetic", BOOL, "Always true: the record is machine-generated fiction."),
 ]
@@ -67,7 +78,12 @@ SCHEMAS: dict[str, list[Column]] = {
         ("reply_to", STR, "Id of the post or comment replied to."),
         ("thread_root", STR, "Id of the thread's post."),
         ("text", STR, "Comment text."),
-        ("stance", STR, "support_protest / oppose_protest / neutral."),
+        (
+            "relation",
+            STR,
+            "What the reply does to what it answers: agrees / disagrees / asks / adds.",
+        ),
+        ("stance", STR, "support_protest / oppose_protest / neutral (follows the relation)."),
         ("emotion", STR, "anger / fear / hope / sadness / pride / calm."),
         SPLIT,
         *PROVENANCE,
@@ -109,11 +125,11 @@ SCHEMAS: dict[str, list[Column]] = {
         ("kind", STR, "Always 'critique'."),
         ("artifact_id", STR, "Post/comment/image-prompt task id (a record id if accepted)."),
         ("artifact_kind", STR, "post / comment / image_prompt."),
-        ("attempt", INT, "0 for the first draft, 1.. for revisions."),
+        ("attempt", INT, "Round of candidates: 0 for the first, 1.. for the further rounds."),
         ("phase_id", STR, "Scenario phase."),
         ("persona_id", STR, "Author persona."),
-        ("verdict", STR, "accept / revise / reject."),
-        ("score", FLOAT, "Critic score, 1-5."),
+        ("verdict", STR, "accept (a candidate was kept) / reject (none passed)."),
+        ("score", FLOAT, "Critic score of the kept (or best) candidate, 1-5."),
         ("reasons", STRS, "Why, in words."),
         ("unsupported_entities", STRS, "Names found neither in the context nor the gazetteer."),
         ("unsupported_numbers", STRS, "Numbers absent from the context."),
@@ -149,8 +165,13 @@ def schema(table: str, with_image: bool = False) -> pa.Schema:
 
 
 def flat_record(record: dict[str, Any]) -> dict[str, Any]:
-    """Provenance, rubric scores and labels as top-level columns."""
+    """Provenance, rubric scores and labels as top-level columns. A visual reference's
+    `thumbnail_path` (a path in this machine's library) stays out of the dataset."""
     flat = {k: v for k, v in record.items() if k not in ("provenance", "labels", "prompt_labels")}
+    if "references" in flat:
+        flat["references"] = [
+            {k: v for k, v in ref.items() if k != "thumbnail_path"} for ref in flat["references"]
+        ]
     prov = dict(record.get("provenance", {}))
     scores = prov.pop("critic_scores", {}) or {}
     flat.update(prov)
