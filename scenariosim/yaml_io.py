@@ -241,7 +241,7 @@ class AuthoredInt(int):
         made.text = text
         return made
 
-    def __getnewargs__(self) -> tuple[int, str]:  # type: ignore[override]  # pickle, copy
+    def __getnewargs__(self) -> tuple[int, str]:  # type: ignore[override]  # copy.copy rebuilds from these
         return int(self), self.text
 
 
@@ -255,7 +255,7 @@ class AuthoredFloat(float):
         made.text = text
         return made
 
-    def __getnewargs__(self) -> tuple[float, str]:  # type: ignore[override]  # pickle, copy
+    def __getnewargs__(self) -> tuple[float, str]:  # type: ignore[override]  # copy.copy rebuilds from these
         return float(self), self.text
 
 

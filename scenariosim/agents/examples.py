@@ -29,9 +29,9 @@ EMOTION_WORD = {
     "calm": "calm",
 }
 STANCE_WORDS = {
-    "support_protest": "for the protest",
-    "oppose_protest": "against the protest",
-    "neutral": "neutral",
+    "support_protest": "with the protesters",
+    "oppose_protest": "against the protesters",
+    "neutral": "undecided",
 }
 _EMOTION_OF = {v: k for k, v in EMOTION_WORD.items()}
 _STANCE_OF = {v: k for k, v in STANCE_WORDS.items()}
