@@ -2,10 +2,14 @@
 
 `FaultyChatModel` answers like `SchemaAnsweringChatModel` but, at chosen rates, times out,
 raises a connection error, returns invalid JSON or nothing, is rate limited (with a
-retry-after), or is slow. Which fault a call gets is a pure function of its messages and
-seed, so a run gets the same faults whatever order concurrent calls arrive in, and a
-resumed run gets the same faults as an uninterrupted one. `injected` counts what was done,
-so tests can compare it with what the traces say.
+retry-after), or is slow. For a structured call, invalid JSON and an empty answer are
+answers the client must retry; for a plain-text call (a writer's candidate) they are a
+garbage candidate and an empty one, which the critic's checks must refuse. Which fault a
+request gets is a pure function of its messages, its seed and how many times that same
+request was received before (a retry of a request is sent again with the same seed, and
+must be able to succeed), so a run gets the same faults whatever order concurrent calls
+arrive in, and a resumed run gets the same faults as an uninterrupted one. `injected`
+counts what was done, so tests can compare it with what the traces say.
 """
 
 import hashlib
@@ -50,13 +54,22 @@ class FaultRates(BaseModel):
         return sum(getattr(self, name) for name in FAULTS)
 
 
-def _unit(messages: list[BaseMessage], seed: int) -> float:
-    """A number in [0, 1) fixed by the call's messages and seed."""
+# Faults that raise: the attempt fails whatever kind of call it was.
+RAISING: tuple[Fault, ...] = ("timeout", "exception", "rate_limit")
+
+
+def _request_key(messages: list[BaseMessage], seed: int) -> str:
     digest = hashlib.sha256(str(seed).encode())
     for message in messages:
         digest.update(message.type.encode())
         digest.update(message.text.encode())
-    return int.from_bytes(digest.digest()[:8], "big") / 2**64
+    return digest.hexdigest()
+
+
+def _unit(key: str, seen: int) -> float:
+    """A number in [0, 1) fixed by the request and how often it was received before."""
+    digest = hashlib.sha256(f"{key}:{seen}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
 
 
 class FaultyChatModel(SchemaAnsweringChatModel):
@@ -68,6 +81,7 @@ class FaultyChatModel(SchemaAnsweringChatModel):
     retry_after_s: float = 0.01  # what a rate-limit error asks the client to wait
     _injected: Counter[str] = PrivateAttr(default_factory=Counter)
     _received: int = PrivateAttr(default=0)
+    _seen: Counter[str] = PrivateAttr(default_factory=Counter)
 
     @model_validator(mode="after")
     def _rates_fit(self) -> "FaultyChatModel":
@@ -89,8 +103,8 @@ class FaultyChatModel(SchemaAnsweringChatModel):
         """Every call the backend received, failed or not."""
         return self._received
 
-    def choose_fault(self, messages: list[BaseMessage], seed: int) -> Fault | None:
-        u, edge = _unit(messages, seed), 0.0
+    def choose_fault(self, key: str, seen: int) -> Fault | None:
+        u, edge = _unit(key, seen), 0.0
         for name in FAULTS:
             edge += getattr(self.rates, name)
             if u < edge:
@@ -104,8 +118,11 @@ class FaultyChatModel(SchemaAnsweringChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        fault = self.choose_fault(messages, int(kwargs.get("seed", 0)))
+        key = _request_key(messages, int(kwargs.get("seed", 0)))
         with self._lock:
+            seen = self._seen[key]
+            self._seen[key] += 1
+            fault = self.choose_fault(key, seen)
             self._received += 1
             if fault:
                 self._injected[fault] += 1
@@ -117,8 +134,9 @@ class FaultyChatModel(SchemaAnsweringChatModel):
         if fault == "rate_limit":
             raise InjectedRateLimit(self.retry_after_s)
         if fault in ("invalid_json", "empty"):
-            title = kwargs["response_schema"]["title"]
-            text = json.dumps(self.replies[title])[:25] if fault == "invalid_json" else ""
+            schema = kwargs.get("response_schema")
+            reply = self.replies[schema["title"]] if schema else self.replies["PostDraft"]
+            text = json.dumps(reply)[:25] if fault == "invalid_json" else ""
             usage = {"input_tokens": 100, "output_tokens": 5 if text else 0, "total_tokens": 105}
             message = AIMessage(content=text, usage_metadata=usage)
             return ChatResult(generations=[ChatGeneration(message=message)])

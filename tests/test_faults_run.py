@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fake_run import CHUNK, fake_actor
-from fault_injection import FAILING, FaultRates, FaultyChatModel
+from fault_injection import FAILING, RAISING, FaultRates, FaultyChatModel
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -88,6 +88,7 @@ def _run(folder: Path, chat: FaultyChatModel) -> dict[str, Any]:
         "calls": calls,
         "summary": summarise(folder),
         "chat": chat,
+        "folder": folder,
     }
 
 
@@ -114,10 +115,10 @@ def test_some_artifacts_fail_and_each_is_recorded_with_the_error(faulty_run) -> 
     assert failed, "these rates should exhaust every attempt of at least one draft"
     for row in failed:
         assert len(row["reasons"]) == 1
-        assert row["reasons"][0].startswith("no valid draft: ")
+        assert row["reasons"][0].startswith("no answer: ")
         assert any(
             kind in row["reasons"][0]
-            for kind in ("TimeoutError", "ConnectionError", "InjectedRateLimit", "invalid output")
+            for kind in ("TimeoutError", "ConnectionError", "InjectedRateLimit")
         )
 
 
@@ -130,8 +131,10 @@ def test_failed_drafts_in_the_traces_match_the_failed_artifacts(faulty_run) -> N
 
 
 def test_traces_count_every_call_the_backend_received(faulty_run) -> None:
-    attempts = sum(c["attempts"] for c in faulty_run["calls"])
-    assert attempts == faulty_run["chat"].received
+    # a writer's call sends one chat request per candidate; a failed request ends its attempt
+    requests = sum(c["requests"] for c in faulty_run["calls"])
+    assert requests == faulty_run["chat"].received
+    assert all(c["schema"] == "text" for c in faulty_run["calls"])  # no rubric: not trusted
 
 
 def test_trace_summary_retries_and_failures_add_up_to_the_injected_faults(faulty_run) -> None:
@@ -139,8 +142,10 @@ def test_trace_summary_retries_and_failures_add_up_to_the_injected_faults(faulty
     retries = sum(n.retries for n in summary.nodes)
     failures = sum(n.failures for n in summary.nodes)
     injected = faulty_run["chat"].injected
-    assert retries + failures == sum(injected[kind] for kind in FAILING)
-    assert summary.model_calls + retries == faulty_run["chat"].received
+    # every raised fault ends one attempt (a retry, or the call's failure); garbage and empty
+    # answers to a text call are candidates, for the checks to refuse
+    assert retries + failures == sum(injected[kind] for kind in RAISING)
+    assert summary.requests == faulty_run["chat"].received
 
 
 def test_retry_reasons_in_the_traces_name_each_injected_fault(faulty_run) -> None:
@@ -153,7 +158,20 @@ def test_retry_reasons_in_the_traces_name_each_injected_fault(faulty_run) -> Non
     assert count("TimeoutError") == injected["timeout"]
     assert count("ConnectionError") == injected["exception"]
     assert count("InjectedRateLimit") == injected["rate_limit"]
-    assert count("invalid output") == injected["invalid_json"] + injected["empty"]
+    assert count("invalid output") == 0  # text calls: nothing to parse
+
+
+def test_garbage_and_empty_candidates_are_refused_by_the_checks(faulty_run) -> None:
+    injected = faulty_run["chat"].injected
+    assert injected["invalid_json"] > 0 and injected["empty"] > 0
+    critiques = [
+        t for t in read_jsonl(faulty_run["folder"] / "traces.jsonl")[0] if t["event"] == "critique"
+    ]
+    judged = [c for t in critiques for c in t["candidates"]]
+    garbage = [c for c in judged if c["text"] == "" or c["text"].startswith('{"')]
+    assert garbage and all(c["reasons"] for c in garbage)
+    kept = [t["candidates"][t["chosen"]] for t in critiques if t["chosen"] is not None]
+    assert kept and not [c for c in kept if c in garbage]
 
 
 def test_only_backend_errors_wait_and_rate_limits_wait_as_long_as_asked(faulty_run) -> None:
@@ -178,7 +196,8 @@ def test_a_backend_that_always_times_out_fails_every_task_and_the_run_still_ends
     assert {key.split(":")[1] for key in tally} == {"failed"}
     assert len(out["rejected"]) == sum(tally.values())
     assert all("TimeoutError" in r["reasons"][0] for r in out["rejected"])
-    assert out["chat"].received == 3 * sum(tally.values())  # max_attempts each
+    # max_attempts each, and each attempt ends at its first request
+    assert out["chat"].received == 3 * sum(tally.values())
 
 
 def test_the_same_calls_get_the_same_faults_whatever_the_order(tmp_path: Path) -> None:
