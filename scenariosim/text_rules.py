@@ -300,14 +300,15 @@ def shared_run(text: str, source: str, n: int = 6) -> str:
     return ""
 
 
-def repeated_phrases(text: str, n: int = 4) -> list[str]:
-    """Runs of `n` words that occur more than once in `text` (a model stuck in a loop)."""
+def repeated_phrases(text: str, n: int = 4, times: int = 3) -> list[str]:
+    """Runs of `n` words that occur `times` times or more in `text`: a model stuck in a loop.
+    (Saying a clause twice is emphasis, which blind readers accepted; three times is a loop.)"""
     seen: dict[tuple[str, ...], int] = {}
     tokens_ = words(text)
     for i in range(len(tokens_) - n + 1):
         gram = tuple(tokens_[i : i + n])
         seen[gram] = seen.get(gram, 0) + 1
-    return sorted(" ".join(g) for g, count in seen.items() if count > 1)
+    return sorted(" ".join(g) for g, count in seen.items() if count >= times)
 
 
 # --- labels in words -----------------------------------------------------------------

@@ -96,8 +96,15 @@ def test_text_that_stops_mid_sentence_is_cut_off() -> None:
 
 
 def test_a_phrase_the_model_loops_on_is_found() -> None:
-    assert repeated_phrases("I don't know what to do, I don't know what to do.")
+    assert repeated_phrases("I'm going to die, I'm going to die, I'm going to die.")
     assert repeated_phrases("The old diesel was cheap and the new diesel is not.") == []
+
+
+def test_a_clause_said_twice_for_emphasis_is_not_a_loop() -> None:
+    assert (
+        repeated_phrases("I'm with the road crew. I hope we don't pay. I'm with the road crew.")
+        == []
+    )
 
 
 def test_a_draft_must_share_a_content_word_with_its_topic() -> None:
