@@ -22,8 +22,11 @@ runner = CliRunner()
 
 
 def outage_chat(spec: object, settings: object, options: object) -> BaseChatModel:
-    """Most calls time out, as when a provider is down or a quota is spent."""
-    return FaultyChatModel(rates=FaultRates(timeout=0.7))
+    """Many calls time out, as when a provider is struggling or a quota runs out: a writer's
+    call sends one request per candidate (8) and fails when one of them times out on each of
+    its 3 attempts, so a 0.15 rate per request fails about 39% of the calls,
+    (1 - 0.85**8) ** 3; in the demo, 5 tasks fail and 4 calls succeed."""
+    return FaultyChatModel(rates=FaultRates(timeout=0.15))
 
 
 def _failed(run_dir: Path) -> list[dict[str, Any]]:
