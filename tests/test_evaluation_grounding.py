@@ -72,9 +72,9 @@ def run_with(
 def test_acceptance_revision_and_before_after_shares() -> None:
     traces = [
         critique("t1", 0, "accept", 4.0),
-        critique("t2", 0, "revise", 2.5, ["Zorg"]),
+        critique("t2", 0, "reject", 2.5, ["Zorg"]),
         critique("t2", 1, "accept", 3.5),
-        critique("t3", 0, "revise", 2.5, ["Zorg"], phase="p1"),
+        critique("t3", 0, "reject", 2.5, ["Zorg"], phase="p1"),
         critique("t3", 1, "reject", 1.2, ["Zorg"], phase="p1"),
         {"event": "retrieval", "task_id": "t1", "chunks": [{"outlet": "Ses Online"}]},
         {

@@ -120,7 +120,7 @@ def test_review_sheet_samples_accepted_and_rejected_drafts(tmp_path: Path) -> No
         "status": "rejected",
         "reasons": ["names not in the news: Zorg"],
         "drafts": [{"text": '=HYPERLINK("http://x") Zorg says hi'}],
-        "critiques": [{"score": 2.0, "verdict": "revise", "reasons": [], "checks": {}}],
+        "critiques": [{"score": 2.0, "verdict": "reject", "reasons": [], "checks": {}}],
     }
     (run_dir / "rejected.jsonl").write_text(json.dumps(rejected) + "\n")
     path = write_review_sheet(open_run(run_dir), n=6, seed=1)
