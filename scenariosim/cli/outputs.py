@@ -54,7 +54,7 @@ def evaluate(
     table.add_row("revision rate", _f(g.revision_rate))
     table.add_row("mean critic score (accepted)", _f(g.mean_accepted_score))
     table.add_row(
-        "unsupported names: first drafts / accepted",
+        "unsupported names: first round / accepted",
         f"{_f(g.unsupported_entities_before)} / {_f(g.unsupported_entities_after)}",
     )
     table.add_row("distinct-1 / distinct-2", f"{_f(t.distinct_1)} / {_f(t.distinct_2)}")

@@ -5,9 +5,10 @@ Definitions:
   is accepted (a record), rejected (the critic never accepted a draft) or failed (no
   valid draft at all);
 - acceptance rate: accepted / artifacts; revision rate: accepted after at least one
-  revision / accepted;
-- "before the critic": the first draft of every artifact (attempt 0); "after": the
-  accepted drafts (the attempt each record was accepted at). Shares are of those drafts
+  further round of candidates / accepted;
+- "before": each artifact's first round (attempt 0) as the critic summed it up, i.e. the
+  checks of the candidate it kept or, when none passed, of its best candidate; "after":
+  the accepted candidates (the round each record was accepted in). Shares are of those
   with at least one unsupported name (or number) by the critic's deterministic checks;
 - per outlet: the artifacts whose retrieved context included a chunk from that outlet.
 """

@@ -133,7 +133,7 @@ GROUP_HEAD = [
     "failed",
     "acceptance",
     "mean score",
-    "unsupported first drafts",
+    "unsupported, first round",
 ]
 
 
@@ -168,15 +168,15 @@ def _figures(evaluation: Evaluation) -> dict[str, Any]:
             ["mean revisions of accepted", g.mean_revisions],
             ["mean critic score of accepted", g.mean_accepted_score],
             [
-                "drafts with unsupported names: first drafts / accepted",
+                "with unsupported names: first round / accepted",
                 f"{fmt(g.unsupported_entities_before)} / {fmt(g.unsupported_entities_after)}",
             ],
             [
-                "drafts with unsupported numbers: first drafts / accepted",
+                "with unsupported numbers: first round / accepted",
                 f"{fmt(g.unsupported_numbers_before)} / {fmt(g.unsupported_numbers_after)}",
             ],
             [
-                "drafts with real-world names: first drafts / accepted",
+                "with real-world names: first round / accepted",
                 f"{fmt(g.real_world_names_before)} / {fmt(g.real_world_names_after)}",
             ],
             ["mean weakest-sentence support of accepted", g.mean_min_sentence_support_accepted],
