@@ -60,9 +60,13 @@ def test_run_rates_stand_beside_the_rates_of_their_references(tmp_path: Path) ->
     figures = label_figures(run, None)
     rows = {r.attribute: r for r in figures.attributes}
     assert figures.references == 2
-    assert rows["sign"].reference_rate == 1.0 and rows["sign"].reference_difference == 0.0
-    assert rows["police"].reference_rate == 0.5 and rows["police"].reference_difference == -0.5
-    assert rows["group_20"].rate == 1.0 and rows["group_20"].reference_difference == 0.5
+    # difference = the run's rate (the planner's attributes) - the references' rate
+    assert rows["sign"].reference_rate == 1.0
+    assert rows["sign"].reference_difference == round(rows["sign"].rate - 1.0, 4)
+    assert rows["police"].reference_rate == 0.5
+    assert rows["police"].reference_difference == round(rows["police"].rate - 0.5, 4)
+    assert rows["group_20"].reference_rate == 0.5
+    assert rows["group_20"].reference_difference == round(rows["group_20"].rate - 0.5, 4)
     assert rows["sign"].ucla_rate == 0.829
 
 

@@ -31,7 +31,7 @@ def test_a_story_holds_chunks_prompt_output_and_critique(tmp_path: Path) -> None
     first = story.attempts[0]
     [message] = first.draft_call["messages"]
     assert message["role"] == "prompt" and first.draft_call["schema"] == "text"
-    assert message["content"].rstrip().endswith("Post by Person, 33, driver, sad, neutral:")
+    assert message["content"].rstrip().endswith("Post by Person, 33, driver, sad, undecided:")
     assert "News: Diesel will rise from 0.90 to 1.30 ADH per litre." in message["content"]
     assert len(first.draft_call["raw"].splitlines()) == 8  # one line per candidate
     critique = first.critique
@@ -98,7 +98,7 @@ def test_record_command_prints_prompt_chunks_and_publication(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "[1] 0.812  fuel-001#0" in result.output
     assert "--- prompt (prompt) ---" in result.output
-    assert "Post by Person, 33, driver, sad, neutral:" in result.output
+    assert "Post by Person, 33, driver, sad, undecided:" in result.output
     assert "facts\n  fuel-001#0: Diesel will rise from 0.90" in result.output
     assert "critique (draft): accept, score 4.5, chose candidate 0" in result.output
     assert " *[0] 4.5  It is sad about the diesel news." in result.output
