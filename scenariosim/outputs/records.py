@@ -97,7 +97,8 @@ class CommentRecord(BaseModel):
     stance: Stance
     emotion: Emotion
     relation: Relation | None = Field(
-        None, description="What the reply does to the post it answers (agrees, disagrees, asks, adds)."
+        None,
+        description="What the reply does to the post it answers (agrees, disagrees, asks, adds).",
     )
     provenance: Provenance
 
