@@ -253,7 +253,8 @@ def critique_candidates(
             rubric_note="not asked: no candidate passed the checks",
         ), None
     chosen = passing[0]
-    if not policy.use_rubric or model is None:
+
+    def kept(note: str, error: str | None = None) -> Critique:
         return Critique(
             verdict="accept",
             score=chosen.score,
@@ -261,27 +262,17 @@ def critique_candidates(
             checks=chosen.checks,
             chosen=chosen.index,
             candidates=verdicts,
-            rubric_note="not asked: this critic model's rubric is not trusted (see critic eval)",
-        ), None
+            rubric_error=error,
+            rubric_note=note,
+        )
+
+    if not policy.use_rubric or model is None:
+        return kept("not asked: this critic model's rubric is not trusted (see critic eval)"), None
     rubric, call = call_structured(model, rubric_prompt(chosen.text, inputs), RubricScores, seed)
     if rubric is None:
-        return Critique(
-            verdict="accept",
-            score=chosen.score,
-            reasons=[],
-            checks=chosen.checks,
-            chosen=chosen.index,
-            candidates=verdicts,
-            rubric_error=call.error,
-            rubric_note="asked but unusable; the checks decided",
-        ), call
-    llm = rubric.mean()
-    score = (chosen.score + llm) / 2
-    floored = [k for k, v in rubric.dimensions().items() if v <= RUBRIC_FLOOR]
-    verdict = "accept" if score >= policy.threshold and not floored else "reject"
-    reasons = [f"rubric at its floor: {', '.join(floored)}"] if floored else []
-    if verdict == "reject" and not floored:
-        reasons.append(f"score {score:.2f} below the threshold {policy.threshold}")
+        return kept("asked but unusable; the checks decided", call.error), call
+    score, reasons = rubric_verdict(chosen.score, rubric, policy.threshold)
+    verdict = "reject" if reasons else "accept"
     return Critique(
         verdict=verdict,
         score=round(score, 3),
@@ -292,3 +283,19 @@ def critique_candidates(
         rubric=rubric,
         rubric_note="trusted: the rubric voted",
     ), call
+
+
+def rubric_verdict(
+    check_score: float, rubric: RubricScores, threshold: float
+) -> tuple[float, list[str]]:
+    """A voting rubric's verdict on a candidate that passed the checks: the score is the mean
+    of the check score and the rubric's mean (1-5); it is rejected, with the reasons returned,
+    when a dimension is at its floor or the score is below `threshold` (no reasons: accepted).
+    """
+    score = (check_score + rubric.mean()) / 2
+    floored = [k for k, v in rubric.dimensions().items() if v <= RUBRIC_FLOOR]
+    if floored:
+        return score, [f"rubric at its floor: {', '.join(floored)}"]
+    if score < threshold:
+        return score, [f"score {score:.2f} below the threshold {threshold}"]
+    return score, []

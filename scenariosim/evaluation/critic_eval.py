@@ -42,6 +42,7 @@ from scenariosim.agents.critic import (
     judge_candidates,
     rubric_hash,
     rubric_prompt,
+    rubric_verdict,
 )
 from scenariosim.agents.examples import all_example_text
 from scenariosim.agents.schemas import RubricScores
@@ -136,13 +137,12 @@ def rubric_accepts(scores: RubricScores, threshold: float) -> bool:
 def combined_accepts(
     checks_pass: bool, check_score: float, scores: RubricScores | None, threshold: float
 ) -> bool:
-    """A run's verdict with the rubric voting (mirrors `agents.critic.critique_candidates`)."""
+    """A run's verdict with the rubric voting (`agents.critic.rubric_verdict`)."""
     if not checks_pass:
         return False
     if scores is None:
         return True
-    floored = any(v <= RUBRIC_FLOOR for v in scores.dimensions().values())
-    return (check_score + scores.mean()) / 2 >= threshold and not floored
+    return not rubric_verdict(check_score, scores, threshold)[1]
 
 
 def row_seed(row_id: str) -> int:
