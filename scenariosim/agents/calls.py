@@ -93,7 +93,6 @@ def _invoke(
     try:
         return True, invoke()
     except RECOVERABLE as e:
-        record.requests += 1 if record.schema != "text" else 0
         record.retries.append(f"{type(e).__name__}: {e}"[:300])
         record.error = record.retries[-1]
         if attempt + 1 < model.max_attempts:
@@ -140,16 +139,14 @@ def call_structured(
             record.cached = True
             raw_text, usage = cached["raw"], cached["usage"]
         else:
-            ok, result = _invoke(
-                model,
-                record,
-                attempt,
-                lambda seed=attempt_seed: runnable.invoke(messages, seed=seed),
-                sleep,
-            )
+
+            def ask(seed: int = attempt_seed) -> Any:
+                record.requests += 1
+                return runnable.invoke(messages, seed=seed)
+
+            ok, result = _invoke(model, record, attempt, ask, sleep)
             if not ok:
                 continue
-            record.requests += 1
             raw: AIMessage = result["raw"]
             raw_text, usage = raw.text, dict(raw.usage_metadata or {})
             if model.cache:

@@ -261,20 +261,29 @@ def sign_problems(sign: str, support: str, examples: str) -> list[str]:
 PROTOTYPE_MARGIN = 0.03  # cosine by which the own label's prototypes must beat the others'
 
 
-def label_by_prototypes(
-    text: str, prototypes: dict[str, tuple[str, ...]], embeddings: Embeddings
-) -> tuple[str, float]:
-    """The label whose prototype sentences are closest (mean cosine) and its margin over the
-    next; a zero-shot vote for texts that carry a stance or an emotion without a cue word."""
-    labels = sorted(prototypes)
-    sentences = [s for label in labels for s in prototypes[label]]
-    vectors = np.array(embeddings.embed_documents([text, *sentences]))
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
-    sims = vectors[1:] @ vectors[0]
-    means, i = {}, 0
-    for label in labels:
-        n = len(prototypes[label])
-        means[label] = float(sims[i : i + n].mean())
-        i += n
-    ranked = sorted(means, key=lambda k: -means[k])
-    return ranked[0], means[ranked[0]] - means[ranked[1]]
+class PrototypeVote:
+    """A zero-shot vote for texts that carry a stance or an emotion without a cue word: the
+    value whose prototype sentences are closest (mean cosine) wins, with its margin over the
+    next. The prototypes are embedded once, on the first vote."""
+
+    def __init__(self, prototypes: dict[str, tuple[str, ...]], embeddings: Embeddings) -> None:
+        self.labels = sorted(prototypes)
+        self.sizes = [len(prototypes[label]) for label in self.labels]
+        self.sentences = [s for label in self.labels for s in prototypes[label]]
+        self.embeddings = embeddings
+        self.vectors: np.ndarray | None = None
+
+    def __call__(self, text: str) -> tuple[str, float]:
+        if self.vectors is None:
+            self.vectors = _unit(np.array(self.embeddings.embed_documents(self.sentences)))
+        sims = self.vectors @ _unit(np.array(self.embeddings.embed_documents([text])))[0]
+        means, i = {}, 0
+        for label, n in zip(self.labels, self.sizes, strict=True):
+            means[label] = float(sims[i : i + n].mean())
+            i += n
+        ranked = sorted(means, key=lambda k: -means[k])
+        return ranked[0], means[ranked[0]] - means[ranked[1]]
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)

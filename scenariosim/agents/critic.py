@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scenariosim.agents.calls import AgentModel, CallRecord, call_structured
 from scenariosim.agents.checks import (
     PROTOTYPE_MARGIN,
-    label_by_prototypes,
+    PrototypeVote,
     run_checks,
     sentence_support,
 )
@@ -155,6 +155,7 @@ def judge_candidates(
 ) -> list[CandidateVerdict]:
     """Checks for every candidate, in draw order. The embedding check runs only for
     candidates that pass the others (it ranks; it does not rule out)."""
+    votes = {name: PrototypeVote(prototypes(name), embeddings) for name in ("stance", "emotion")}
     verdicts = []
     for i, raw in enumerate(texts):
         text = clean_candidate(raw)
@@ -170,7 +171,7 @@ def judge_candidates(
             fact=" ".join(inputs.facts),
             label_mismatches=mismatches,
         )
-        checks = _prototype_vote(text, checks, inputs.labels, embeddings)
+        checks = _prototype_vote(text, checks, inputs.labels, votes)
         reasons = check_reasons(checks)
         if not reasons:
             checks = checks.model_copy(
@@ -185,10 +186,10 @@ def judge_candidates(
 
 
 def _prototype_vote(
-    text: str, checks: CheckResults, labels: DraftLabels, embeddings: Embeddings
+    text: str, checks: CheckResults, labels: DraftLabels, votes: dict[str, PrototypeVote]
 ) -> CheckResults:
     """A stance or emotion with no cue word of another value may still be carried: MiniLM
-    prototypes vote (`checks.label_by_prototypes`, margin `PROTOTYPE_MARGIN`); a cue word of
+    prototypes vote (`checks.PrototypeVote`, margin `PROTOTYPE_MARGIN`); a cue word of
     another value is never overruled."""
     missing = list(checks.labels_missing)
     for name, wanted, cues in (
@@ -200,7 +201,7 @@ def _prototype_vote(
         others = [k for k in cues if k != wanted and not (name == "stance" and k == "neutral")]
         if any(cues[k] for k in others):
             continue
-        voted, margin = label_by_prototypes(text, prototypes(name), embeddings)
+        voted, margin = votes[name](text)
         if voted == wanted and margin >= PROTOTYPE_MARGIN:
             missing.remove(name)
     return checks.model_copy(update={"labels_missing": missing})
