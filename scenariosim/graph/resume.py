@@ -4,13 +4,18 @@
 database readable and holding this run's thread, and the records' phases in the scenario.
 `changed_inputs` then compares what the run recorded (persona ids, corpus and references
 fingerprints, embedding model, output budgets) with what the inputs give now, before any
-model call. Anything wrong is one `ConfigError` naming the file or input; the folder is
-left byte for byte as it was.
+chat model call. What they give now is measured through `scratch_inputs`: copies of the
+caches the inputs are opened through (census cache, Chroma, the reference library), so a
+changed census or corpus is found without writing to the user's caches. Anything wrong is
+one `ConfigError` naming the file or input; the run folder and the caches are left byte for
+byte as they were.
 """
 
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +23,7 @@ from typing import Any
 from scenariosim.errors import ConfigError, ScenarioSimError
 from scenariosim.jsonl import read_jsonl
 from scenariosim.scenario import Scenario, scenario_from_yaml
+from scenariosim.settings import Settings
 from scenariosim.yaml_io import read_yaml
 
 RESOLVED_FILE = "scenario.resolved.yaml"
@@ -44,6 +50,9 @@ MAY_CHANGE = (
     "max_tokens",
 )
 RESTART = "start a new run from the scenario file instead"
+# The folders under the cache dir that opening a run's inputs writes to (`graph/world.py`):
+# the census's Parquet cache, the corpus's Chroma store, the default reference library.
+INPUT_CACHES = ("census", "chroma", "references")
 
 
 @dataclass(frozen=True)
@@ -193,3 +202,45 @@ def changed_inputs(
             "these (both fingerprints are recorded)."
         )
     return changes
+
+
+@contextmanager
+def scratch_inputs(scenario: Scenario, settings: Settings) -> Iterator[tuple[Scenario, Settings]]:
+    """`scenario` and `settings` pointing at copies of the caches their inputs are opened
+    through, in a temporary folder removed afterwards.
+
+    Opening a run's world writes: a census read from CSV or Stata is cached as Parquet, the
+    corpus is ingested into Chroma (a changed document is embedded), the shipped references
+    are added to the library. A resume measures what its inputs give now on these copies,
+    so a resume that is then refused has changed nothing under the cache dir or in a
+    reference library named by the scenario.
+    """
+    with tempfile.TemporaryDirectory(prefix="scenariosim-resume-") as tmp:
+        root = Path(tmp)
+        cache = root / "cache"
+        cache.mkdir()
+        for name in INPUT_CACHES:
+            if (settings.cache_dir / name).is_dir():
+                shutil.copytree(settings.cache_dir / name, cache / name)
+        world = scenario.world
+        if world.references is not None and world.references.is_dir():
+            copy = shutil.copytree(world.references, root / "references-library")
+            world = world.model_copy(update={"references": copy})
+        try:
+            yield (
+                scenario.model_copy(update={"world": world}),
+                settings.model_copy(update={"cache_dir": cache}),
+            )
+        finally:
+            _release_chroma_clients(root)
+
+
+def _release_chroma_clients(root: Path) -> None:
+    """Stop the Chroma systems opened on folders under `root` (Chroma keeps one per path for
+    the life of the process; these folders are about to be removed)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = SharedSystemClient._identifier_to_system
+    for identifier in [i for i in systems if i.startswith(str(root))]:
+        systems.pop(identifier).stop()
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
