@@ -12,10 +12,12 @@ from scenariosim.agents.calls import AgentModel
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import Actor, RunContext
+from scenariosim.graph.resolve import resolve_scenario
 from scenariosim.graph.state import initial_state
 from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario
+from scenariosim.settings import load_settings
 
 CHUNK = ContextChunk(
     chunk_id="fuel-001#0",
@@ -67,7 +69,7 @@ def fake_run(
     traces = TraceWriter(tmp_path / "traces.jsonl", "run-1")
     traces.write("run", status="started", phases=len(scenario.phases))
     context = RunContext(
-        scenario=scenario,
+        resolved=resolve_scenario(scenario, load_settings()),
         run_id="run-1",
         actors={
             a.card.id: a for a in (fake_actor(1, "h1"), fake_actor(2, "h1"), fake_actor(3, "h2"))

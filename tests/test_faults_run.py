@@ -16,11 +16,13 @@ from langgraph.checkpoint.memory import InMemorySaver
 from scenariosim.agents.calls import AgentModel
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
+from scenariosim.graph.resolve import resolve_scenario
 from scenariosim.graph.state import initial_state
 from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.outputs.trace_summary import summarise
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario
+from scenariosim.settings import load_settings
 
 pytestmark = pytest.mark.faults
 
@@ -57,7 +59,7 @@ def _run(folder: Path, chat: FaultyChatModel) -> dict[str, Any]:
     scenario = _scenario()
     traces.write("run", status="started", phases=len(scenario.phases))
     context = RunContext(
-        scenario=scenario,
+        resolved=resolve_scenario(scenario, load_settings()),
         run_id="faults",
         actors={a.card.id: a for a in (fake_actor(i, f"h{i % 3}") for i in range(1, 7))},
         retrieve=lambda query, phase, actor: [CHUNK],

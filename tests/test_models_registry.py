@@ -2,6 +2,7 @@ import pytest
 from langchain_core.rate_limiters import InMemoryRateLimiter
 
 from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
+from scenariosim.graph.resolve import resolve_scenario
 from scenariosim.graph.run import make_agent_model
 from scenariosim.models import ChatOptions, make_chat_model, parse_spec
 from scenariosim.models.registry import default_max_tokens
@@ -52,14 +53,20 @@ def test_missing_gguf_file_is_a_model_error(tmp_path) -> None:
         make_chat_model(f"local:{tmp_path / 'missing.gguf'}")
 
 
-def _scenario(max_tokens: int | None) -> Scenario:
+def _scenario(max_tokens: int | None, agent: str = "local") -> Scenario:
     phase = Phase(id="a", date="2026-08-15", title="T", event="E")
-    return Scenario(name="budget", models=ModelsConfig(max_tokens=max_tokens), phases=[phase])
+    models = ModelsConfig(max_tokens=max_tokens, agent=agent)
+    return Scenario(name="budget", models=models, phases=[phase])
+
+
+def _agent(max_tokens: int | None, settings):
+    resolved = resolve_scenario(_scenario(max_tokens, "gemini:gemini-2.5-flash"), settings)
+    return make_agent_model(resolved.agent, resolved, settings, None)
 
 
 def test_an_unset_budget_leaves_gemini_room_to_think_and_keeps_local_calls_short() -> None:
     settings = load_settings(google_api_key="fake-key-123")
-    gemini = make_agent_model("gemini:gemini-2.5-flash", _scenario(None), settings, None)
+    gemini = _agent(None, settings)
     assert gemini.chat.max_output_tokens == 2048
     assert default_max_tokens("local") == 320
     assert default_max_tokens("ollama:qwen2.5:7b") == 320
@@ -67,5 +74,5 @@ def test_an_unset_budget_leaves_gemini_room_to_think_and_keeps_local_calls_short
 
 def test_a_budget_the_scenario_sets_is_used_on_every_backend() -> None:
     settings = load_settings(google_api_key="fake-key-123")
-    gemini = make_agent_model("gemini:gemini-2.5-flash", _scenario(600), settings, None)
+    gemini = _agent(600, settings)
     assert gemini.chat.max_output_tokens == 600

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from scenariosim.cli import app
 from scenariosim.errors import ConfigError
 from scenariosim.evaluation.personas import persona_figures
+from scenariosim.graph.resolve import resolve_scenario
 from scenariosim.graph.world import open_world
 from scenariosim.personas import (
     Stratum,
@@ -148,7 +149,8 @@ phases: [{{id: a, date: 2026-08-15, title: T, event: E}}]
         "personas.yaml",
     )
     with fake_models():
-        world = open_world(scenario, load_settings(cache_dir=tmp_path, embedding_model="fake"))
+        settings = load_settings(cache_dir=tmp_path, embedding_model="fake")
+        world = open_world(resolve_scenario(scenario, settings), settings)
     return world.persona_rows
 
 

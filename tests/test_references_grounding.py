@@ -14,6 +14,7 @@ from scenariosim.agents.checks import scene_label_problems
 from scenariosim.graph.assign_labels import image_attributes, reference_rates, violence_of
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
+from scenariosim.graph.resolve import resolve_scenario
 from scenariosim.graph.state import initial_state
 from scenariosim.graph.world import reference_retriever
 from scenariosim.jsonl import JsonlWriter, read_jsonl
@@ -23,6 +24,7 @@ from scenariosim.models.embeddings_local import MiniLMEmbeddings
 from scenariosim.outputs.records import ReferenceUse
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase
+from scenariosim.settings import load_settings
 
 CROWD = ReferenceUse(
     id="ref-aaaaaaaaaaaa",
@@ -58,7 +60,7 @@ def _run_with(tmp_path: Path, references: list[ReferenceUse]) -> tuple[list, lis
     traces = TraceWriter(tmp_path / "traces.jsonl", "run-1")
     scenario = fake_scenario(phases=1)
     context = RunContext(
-        scenario=scenario,
+        resolved=resolve_scenario(scenario, load_settings()),
         run_id="run-1",
         actors={a.card.id: a for a in (fake_actor(1, "h1"), fake_actor(2, "h2"))},
         retrieve=lambda query, phase, actor: [CHUNK],

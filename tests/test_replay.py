@@ -72,6 +72,9 @@ def test_the_fork_is_a_new_run_with_the_changed_setting(runs) -> None:
     assert resolved["scenario"]["critic"]["rubric"] == "always"
     assert resolved["forked_from"]["run_id"] == "demo"
     assert resolved["forked_from"]["set"] == {"critic.threshold": 4.8, "critic.rubric": "always"}
+    # The fork's resolved decisions follow its changed scenario; resume reads them back.
+    assert resolved["resolved"]["critic"]["use_rubric"] is True
+    assert resolved["resolved"]["critic"]["threshold"] == 4.8
     source = yaml.safe_load((runs["source"] / "scenario.resolved.yaml").read_text())
     assert source["scenario"]["critic"]["threshold"] == 3
     assert source["scenario"]["critic"]["rubric"] == "auto"

@@ -8,6 +8,7 @@ from langchain_core.embeddings import Embeddings
 from scenariosim.agents.calls import AgentModel
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.feed import Feed
+from scenariosim.graph.resolve import ResolvedScenario
 from scenariosim.jsonl import JsonlWriter
 from scenariosim.outputs.records import ReferenceUse
 from scenariosim.outputs.traces import TraceWriter
@@ -35,7 +36,9 @@ RetrieveReferences = Callable[[str, Phase, int], list[ReferenceUse]]
 
 @dataclass(frozen=True)
 class RunContext:
-    scenario: Scenario
+    # Everything the run decided at its start (graph/resolve.py); nodes read it, never
+    # settings or the environment, and never decide a spec, budget or critic setting again.
+    resolved: ResolvedScenario
     run_id: str
     actors: dict[str, Actor]
     retrieve: Retrieve
@@ -51,6 +54,7 @@ class RunContext:
     references: RetrieveReferences | None = None
     # Published posts and comments; a resumed run rebuilds it from its records.
     feed: Feed = field(default_factory=Feed)
-    # Whether the critic model's LLM rubric was measured good enough to vote
-    # (agents/calibration.py); decided once at the start of the run.
-    rubric_trusted: bool = False
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.resolved.scenario

@@ -14,6 +14,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from scenariosim.evaluation.evaluate import Evaluation, evaluate_run, write_evaluation
+from scenariosim.graph.resolve import recorded_image_spec
 from scenariosim.jsonl import JsonlWriter
 from scenariosim.models import make_image_backend
 from scenariosim.models.image_backend import ImageBackend
@@ -39,12 +40,6 @@ class FinalizeResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def image_spec(scenario: dict[str, Any], settings: Settings) -> str:
-    """The scenario's `models.images` when it names one, else `settings.image_model`."""
-    chosen = scenario.get("models", {}).get("images")
-    return chosen if chosen and chosen != "local" else settings.image_model
-
-
 def finalize_run(
     run_dir: Path,
     settings: Settings | None = None,
@@ -58,7 +53,8 @@ def finalize_run(
     """Render images, write the dataset with card and splits, evaluate, write report.html.
 
     `persona_rows` (the run's personas) are saved to `<run>/personas.jsonl` so later calls
-    (and `scenariosim eval`) find them; without them the saved ones are used.
+    (and `scenariosim eval`) find them; without them the saved ones are used. Without an
+    `image_backend`, the one the run resolved and recorded is made (`recorded_image_spec`).
     """
     settings = settings or load_settings()
     seconds: dict[str, float] = {}
@@ -68,7 +64,9 @@ def finalize_run(
         for row in sorted(persona_rows, key=lambda p: str(p["id"])):
             writer.write(row)
     run = open_run(run_dir)
-    backend = image_backend or make_image_backend(image_spec(run.scenario, settings), settings)
+    backend = image_backend or make_image_backend(
+        recorded_image_spec(run.resolved, settings), settings
+    )
     images, problems = render_images(run, backend, run_dir / DATASET_DIR / "images")
     seconds["images"] = time.perf_counter() - started
     mark = time.perf_counter()

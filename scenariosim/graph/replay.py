@@ -26,7 +26,14 @@ from scenariosim.errors import ConfigError
 from scenariosim.files import atomic_write_text
 from scenariosim.graph.build import build_graph
 from scenariosim.graph.plan import STAGES, task_position
-from scenariosim.graph.run import RESOLVED_FILE, RunResult, read_resolved, resume_run
+from scenariosim.graph.resolve import resolve_scenario
+from scenariosim.graph.run import (
+    RESOLVED_FILE,
+    RunResult,
+    read_resolved,
+    read_resolved_scenario,
+    resume_run,
+)
 from scenariosim.jsonl import jsonl_text, read_jsonl
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.overrides import apply_overrides
@@ -227,7 +234,11 @@ def prepare_fork(
     source = out_dir / run_id
     if not source.is_dir():
         raise ConfigError(f"no run '{run_id}' in {out_dir}: check the id (ls {out_dir}).")
-    scenario = apply_overrides(read_resolved(source), changes, forbidden=FIXED)
+    recorded = read_resolved_scenario(source, settings)
+    scenario = apply_overrides(recorded.scenario, changes, forbidden=FIXED)
+    # The changed scenario is resolved again from the source's decisions: what came from
+    # settings (embedding spec, an unchanged image choice) stays as the source ran it.
+    forked = resolve_scenario(scenario, settings, previous=recorded)
     history = checkpoint_history(source)
     fork = find_fork_point(history, point)
     new_run_id = new_run_id or f"{run_id}-fork{fork.step}-{dt.datetime.now():%H%M%S%f}"
@@ -249,6 +260,7 @@ def prepare_fork(
         run_id=new_run_id,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         scenario=scenario.model_dump(mode="json"),
+        resolved={**resolved.get("resolved", {}), **forked.record()},
         forked_from={
             "run_id": run_id,
             "step": fork.step,

@@ -1,4 +1,4 @@
-"""Running a scenario: resolve it, build the context, drive the graph, finalize the outputs.
+"""Running a scenario: resolve it once (graph/resolve.py), build the context, drive the graph, finalize the outputs.
 
 `run_scenario(scenario)` starts a run; `resume_run(run_id)` continues a killed one from its
 last checkpoint (thread id = run id) with exactly the scenario it was started with.
@@ -15,14 +15,20 @@ from typing import Any
 from langgraph.checkpoint.sqlite import SqliteSaver
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from scenariosim.agents.calibration import rubric_trusted
 from scenariosim.agents.calls import AgentModel
 from scenariosim.errors import ConfigError, ScenarioSimError
 from scenariosim.files import atomic_write_text
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.feed import Feed
-from scenariosim.graph.finalize import finalize_run, image_spec
+from scenariosim.graph.finalize import finalize_run
+from scenariosim.graph.resolve import (
+    ChatChoice,
+    ResolvedScenario,
+    RunInputs,
+    from_record,
+    resolve_scenario,
+)
 from scenariosim.graph.resume import (
     RESOLVED_FILE,
     ResumableRun,
@@ -37,7 +43,6 @@ from scenariosim.graph.world import World, open_world
 from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.models import ChatOptions, make_chat_model, make_image_backend
 from scenariosim.models.cache import SqliteCallCache
-from scenariosim.models.registry import check_spec, default_max_tokens
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Scenario
 from scenariosim.settings import Settings, load_settings
@@ -59,55 +64,42 @@ def new_run_id(scenario: Scenario) -> str:
     return f"{scenario.slug}-s{scenario.seed}-{stamp}"
 
 
-def max_tokens(scenario: Scenario, spec: str) -> int:
-    """The output budget of calls to `spec`: the scenario's, else the backend's default."""
-    return scenario.models.max_tokens or default_max_tokens(spec)
-
-
 def make_agent_model(
-    spec: str, scenario: Scenario, settings: Settings, cache: SqliteCallCache | None
+    choice: ChatChoice,
+    resolved: ResolvedScenario,
+    settings: Settings,
+    cache: SqliteCallCache | None,
 ) -> AgentModel:
-    """The model a run's agents or critic call: the scenario's sampling options on `spec`."""
+    """The model a run's agents or critic call: the resolved sampling options on `choice`."""
     options = ChatOptions(
-        seed=scenario.seed,
-        temperature=scenario.models.temperature,
-        max_tokens=max_tokens(scenario, spec),
+        seed=resolved.seed, temperature=resolved.temperature, max_tokens=choice.max_tokens
     )
     return AgentModel(
-        spec=spec,
-        chat=make_chat_model(spec, settings, options),
+        spec=str(choice.spec),
+        chat=make_chat_model(choice.spec, settings, options),
         cache=cache,
-        max_tokens=options.max_tokens,
+        max_tokens=choice.max_tokens,
     )
 
 
-def resolved_inputs(scenario: Scenario, world: World) -> dict[str, Any]:
-    """What a run records of its inputs, and what a resume compares with them."""
-    return {
-        "corpus_fingerprint": world.corpus_fingerprint,
-        "references_fingerprint": world.references_fingerprint,
-        "embedding_model": world.embedding_model,
-        "agent_model": scenario.models.agent,
-        "critic_model": scenario.models.critic,
-        "max_tokens": {
-            role: max_tokens(scenario, spec)
-            for role, spec in (
-                ("agent", scenario.models.agent),
-                ("critic", scenario.models.critic),
-            )
-        },
-        "persona_ids": sorted(world.actors),
-    }
+def world_inputs(world: World) -> RunInputs:
+    """What a run records of its world, and what a resume compares with it."""
+    return RunInputs(
+        corpus_fingerprint=world.corpus_fingerprint,
+        references_fingerprint=world.references_fingerprint,
+        embedding_model=world.embedding_model,
+        persona_ids=tuple(sorted(world.actors)),
+    )
 
 
-def _write_resolved(run_dir: Path, run_id: str, scenario: Scenario, world: World) -> None:
-    resolved: dict[str, Any] = {
+def _write_resolved(run_dir: Path, run_id: str, resolved: ResolvedScenario) -> None:
+    data: dict[str, Any] = {
         "run_id": run_id,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "scenario": scenario.model_dump(mode="json"),
-        "resolved": resolved_inputs(scenario, world),
+        "scenario": resolved.scenario.model_dump(mode="json"),
+        "resolved": resolved.record(),
     }
-    atomic_write_text(run_dir / RESOLVED_FILE, dump_yaml(resolved))
+    atomic_write_text(run_dir / RESOLVED_FILE, dump_yaml(data))
 
 
 def _record_changed_inputs(run_dir: Path, changes: dict[str, dict[str, Any]]) -> None:
@@ -123,6 +115,12 @@ def _record_changed_inputs(run_dir: Path, changes: dict[str, dict[str, Any]]) ->
 def read_resolved(run_dir: Path) -> Scenario:
     """The scenario a run was started with (its resolved file, checked whole)."""
     return read_resolved_file(run_dir)[0]
+
+
+def read_resolved_scenario(run_dir: Path, settings: Settings) -> ResolvedScenario:
+    """What a run resolved at its start, read back from its folder (checked whole)."""
+    scenario, recorded = read_resolved_file(run_dir)
+    return from_record(scenario, recorded, settings)
 
 
 def _progress_bar(scenario: Scenario, quiet: bool) -> tuple[Progress, Callable[[str, str], None]]:
@@ -150,7 +148,7 @@ def _progress_bar(scenario: Scenario, quiet: bool) -> tuple[Progress, Callable[[
 
 
 def _execute(
-    scenario: Scenario,
+    resolved: ResolvedScenario,
     run_id: str,
     run_dir: Path,
     settings: Settings,
@@ -160,32 +158,34 @@ def _execute(
     resumable: ResumableRun | None = None,
     allow_changed_inputs: bool = False,
 ) -> RunResult:
-    world = open_world(scenario, settings)  # checks every input file before loading a model
+    scenario = resolved.scenario
+    world = open_world(resolved, settings)  # checks every input file before loading a model
+    inputs = world_inputs(world)
     if resumable is None:
-        _write_resolved(run_dir, run_id, scenario, world)
+        resolved = resolved.with_inputs(inputs)
+        _write_resolved(run_dir, run_id, resolved)
     else:  # before any model call or write: the inputs must be the ones the run recorded
-        found = resolved_inputs(scenario, world)
+        found = inputs.record()
         wanted = {k: v for k, v in found.items() if k in resumable.recorded}
         changes = changed_inputs(resumable, wanted, allow_changed_inputs)
         if changes:
             _record_changed_inputs(run_dir, changes)
+        resolved = resolved.with_inputs(inputs)
     # Built before any chat model so a bad image spec or a missing key fails first.
-    image_backend = make_image_backend(
-        image_spec(scenario.model_dump(mode="json"), settings), settings
-    )
+    image_backend = make_image_backend(resolved.images.spec, settings)
     cache = SqliteCallCache(settings.cache_dir / "llm-calls.sqlite") if use_cache else None
     traces = TraceWriter(run_dir / "traces.jsonl", run_id)
     progress, on_artifact = _progress_bar(scenario, quiet)
     context = RunContext(
-        scenario=scenario,
+        resolved=resolved,
         run_id=run_id,
         actors=world.actors,
         retrieve=world.retrieve,
         references=world.references,
         known_names=world.known_names,
         embeddings=world.embeddings,
-        agent_model=make_agent_model(scenario.models.agent, scenario, settings, cache),
-        critic_model=make_agent_model(scenario.models.critic, scenario, settings, cache),
+        agent_model=make_agent_model(resolved.agent, resolved, settings, cache),
+        critic_model=make_agent_model(resolved.critic_model, resolved, settings, cache),
         records=JsonlWriter(run_dir / "records.jsonl"),
         feed=Feed.from_records(
             read_jsonl(run_dir / "records.jsonl")[0], [p.id for p in scenario.phases]
@@ -193,12 +193,11 @@ def _execute(
         failures=JsonlWriter(run_dir / "rejected.jsonl"),
         traces=traces,
         on_artifact=on_artifact,
-        rubric_trusted=rubric_trusted(scenario.models.critic),
     )
     config = {
         "configurable": {"thread_id": run_id},
         "recursion_limit": recursion_limit(len(scenario.phases)),
-        "max_concurrency": scenario.concurrency,
+        "max_concurrency": resolved.concurrency,
     }
     traces.write("run", status="resumed" if resume else "started", phases=len(scenario.phases))
     connection = sqlite3.connect(run_dir / "checkpoints.sqlite", check_same_thread=False)
@@ -244,10 +243,7 @@ def run_scenario(
 ) -> RunResult:
     """Run `scenario` from the start into `<out_dir>/<run_id>/`."""
     settings = settings or load_settings()
-    for key in ("agent", "critic"):
-        check_spec("chat", getattr(scenario.models, key), f"models.{key}")
-    check_spec("image", image_spec(scenario.model_dump(mode="json"), settings), "models.images")
-    check_spec("embedding", settings.embedding_model, "embedding_model setting")
+    resolved = resolve_scenario(scenario, settings)  # the one resolution; fails before writing
     run_id = run_id or new_run_id(scenario)
     run_dir = (out_dir or settings.output_dir) / run_id
     if run_dir.exists() and any(run_dir.iterdir()):
@@ -256,7 +252,7 @@ def run_scenario(
         )
     run_dir.mkdir(parents=True, exist_ok=True)
     try:
-        return _execute(scenario, run_id, run_dir, settings, False, use_cache, quiet)
+        return _execute(resolved, run_id, run_dir, settings, False, use_cache, quiet)
     except ScenarioSimError:
         if not any(run_dir.iterdir()):
             run_dir.rmdir()  # a run that failed on its input leaves no empty folder behind
@@ -273,7 +269,9 @@ def resume_run(
 ) -> RunResult:
     """Continue a run from its last checkpoint with the scenario it was started with.
 
-    The folder is checked whole and the inputs compared with the recorded ones before
+    What the run resolved at its start (models, budgets, image spec, critic settings) is
+    read back from its resolved file, not decided again. The folder is checked whole and
+    the inputs compared with the recorded ones before
     anything is read into the graph or written (`check_run_folder`, `changed_inputs`);
     `allow_changed_inputs` continues with a changed corpus or settings, recording both.
     """
@@ -281,7 +279,7 @@ def resume_run(
     run_dir = (out_dir or settings.output_dir) / run_id
     resumable = check_run_folder(run_dir, run_id)
     return _execute(
-        resumable.scenario,
+        from_record(resumable.scenario, resumable.recorded, settings),
         run_id,
         run_dir,
         settings,

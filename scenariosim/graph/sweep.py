@@ -146,6 +146,7 @@ def prepare_stores(variants: list[Variant], settings: Settings) -> None:
     Workers opening a fresh Chroma folder at the same moment race to create its tables;
     after this they only read collections that exist. It also checks every input file.
     """
+    from scenariosim.graph.resolve import resolve_scenario
     from scenariosim.graph.world import open_world
 
     seen = set()
@@ -154,7 +155,7 @@ def prepare_stores(variants: list[Variant], settings: Settings) -> None:
         key = (scenario.world, scenario.retrieval.chunk_size, scenario.retrieval.chunk_overlap)
         if key not in seen:
             seen.add(key)
-            open_world(scenario, settings)
+            open_world(resolve_scenario(scenario, settings), settings)
 
 
 def run_local(

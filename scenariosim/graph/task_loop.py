@@ -51,9 +51,8 @@ MakeInputs = Callable[[list[Fact], list[str]], CritiqueInputs]  # (facts, candid
 
 
 def policy_for(ctx: RunContext) -> CriticPolicy:
-    critic = ctx.scenario.critic
-    use = critic.rubric == "always" or (critic.rubric == "auto" and ctx.rubric_trusted)
-    return CriticPolicy(threshold=critic.threshold, use_rubric=use)
+    critic = ctx.resolved.critic
+    return CriticPolicy(threshold=critic.threshold, use_rubric=critic.use_rubric)
 
 
 def retrieve_facts(
@@ -88,8 +87,8 @@ def draft_and_critique(
 ) -> None:
     """Rounds of candidates until one is kept; fills `outcome`."""
     policy = policy_for(ctx)
-    n = ctx.scenario.critic.candidates
-    for round_ in range(ctx.scenario.critic.max_revisions + 1):
+    n = ctx.resolved.critic.candidates
+    for round_ in range(ctx.resolved.critic.max_revisions + 1):
         seed = task["seed"] + ROUND_SEED * round_
         prompt = make_prompt(facts, seed)
         texts, call = draw(prompt, ctx.agent_model, n, seed, LINE_TOKENS)

@@ -17,12 +17,13 @@ from langchain_core.embeddings import Embeddings
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.errors import ConfigError
 from scenariosim.graph.context import Actor, Retrieve, RetrieveReferences
+from scenariosim.graph.resolve import ResolvedScenario
 from scenariosim.knowledge.chunking import ChunkSettings
 from scenariosim.knowledge.documents import read_corpus
 from scenariosim.knowledge.gazetteer import load_gazetteer
 from scenariosim.knowledge.references import ReferenceLibrary, add_shipped, default_root
 from scenariosim.knowledge.store import CorpusStore, IngestReport, RetrievalFilter
-from scenariosim.models import make_embeddings, parse_spec
+from scenariosim.models import make_embeddings
 from scenariosim.outputs.records import ReferenceUse
 from scenariosim.personas.enrich import Persona, enrich, persona_id
 from scenariosim.personas.load import Census, load_census
@@ -106,19 +107,20 @@ def _sample(census: Census, scenario: Scenario) -> pd.DataFrame:
     )
 
 
-def open_world(scenario: Scenario, settings: Settings) -> World:
+def open_world(resolved: ResolvedScenario, settings: Settings) -> World:
+    """The resolved scenario's world; its embedding spec is the one the run resolved."""
+    scenario = resolved.scenario
     corpus_dir = scenario.world.corpus or SHIPPED_CORPUS
     gazetteer = load_gazetteer(scenario.world.gazetteer)
     docs, problems = read_corpus(corpus_dir)
-    census = load_census(scenario.personas.census)
+    census = load_census(scenario.personas.census, cache_dir=settings.cache_dir)
     rows = _sample(census, scenario)
     personas = enrich(rows.to_dict("records"), scenario.seed, gazetteer.provinces_by_region())
     ids = [persona_id(h, i) for h, i in zip(rows["hid"], rows["idno"], strict=True)]
     design = rows.set_index(pd.Index(ids))
 
-    embedding_spec = settings.embedding_model
-    embeddings = make_embeddings(embedding_spec, settings)
-    embedding_model = getattr(embeddings, "model_name", str(parse_spec(embedding_spec)))
+    embeddings = make_embeddings(resolved.embedding, settings)
+    embedding_model = getattr(embeddings, "model_name", resolved.embedding)
     retrieval = scenario.retrieval
     store = CorpusStore.open(
         settings.cache_dir / "chroma",

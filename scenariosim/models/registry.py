@@ -44,8 +44,8 @@ DEFAULT_MAX_TOKENS = 320
 BACKEND_MAX_TOKENS = {"gemini": 2048}
 
 
-def default_max_tokens(spec: str) -> int:
-    return BACKEND_MAX_TOKENS.get(parse_spec(spec).backend, DEFAULT_MAX_TOKENS)
+def default_max_tokens(spec: "str | ModelSpec") -> int:
+    return BACKEND_MAX_TOKENS.get(_parsed(spec).backend, DEFAULT_MAX_TOKENS)
 
 
 ChatFactory = Callable[[ModelSpec, Settings, ChatOptions], BaseChatModel]
@@ -109,6 +109,11 @@ def parse_spec(spec: str) -> ModelSpec:
     return ModelSpec(backend=backend.lower(), name=name.strip())
 
 
+def _parsed(spec: "str | ModelSpec") -> ModelSpec:
+    """A spec parsed once: a `ModelSpec` (a resolved run's) is used as it is."""
+    return spec if isinstance(spec, ModelSpec) else parse_spec(spec)
+
+
 def _unknown(kind: str, spec: ModelSpec, known: dict[str, object]) -> ConfigError:
     choices = ", ".join(sorted(known))
     return ConfigError(
@@ -117,42 +122,47 @@ def _unknown(kind: str, spec: ModelSpec, known: dict[str, object]) -> ConfigErro
     )
 
 
-def check_spec(kind: Literal["chat", "embedding", "image"], spec: str, key: str) -> None:
-    """Raise now, naming the setting `key`, if `spec`'s backend is unknown: before a run
-    writes anything or loads a model."""
+def check_spec(kind: Literal["chat", "embedding", "image"], spec: str, key: str) -> ModelSpec:
+    """`spec` parsed; raise now, naming the setting `key`, if its backend is unknown: before
+    a run writes anything or loads a model."""
     _load_backends()
     known = {"chat": CHAT_BACKENDS, "embedding": EMBEDDING_BACKENDS, "image": IMAGE_BACKENDS}[kind]
     parsed = parse_spec(spec)
     if parsed.backend not in known:
         raise ConfigError(f"{key}: {_unknown(kind, parsed, known)}")
+    return parsed
 
 
 def make_chat_model(
-    spec: str, settings: Settings | None = None, options: ChatOptions | None = None
+    spec: str | ModelSpec, settings: Settings | None = None, options: ChatOptions | None = None
 ) -> BaseChatModel:
     """A LangChain chat model for `spec`; `with_structured_output` works on every backend."""
     _load_backends()
-    parsed = parse_spec(spec)
+    parsed = _parsed(spec)
     factory = CHAT_BACKENDS.get(parsed.backend)
     if factory is None:
         raise _unknown("chat", parsed, CHAT_BACKENDS)
     return factory(parsed, settings or load_settings(), options or ChatOptions())
 
 
-def make_embeddings(spec: str = "local", settings: Settings | None = None) -> Embeddings:
+def make_embeddings(
+    spec: str | ModelSpec = "local", settings: Settings | None = None
+) -> Embeddings:
     """A LangChain `Embeddings` for `spec`; the local one is loaded once per process."""
     _load_backends()
-    parsed = parse_spec(spec)
+    parsed = _parsed(spec)
     factory = EMBEDDING_BACKENDS.get(parsed.backend)
     if factory is None:
         raise _unknown("embedding", parsed, EMBEDDING_BACKENDS)
     return factory(parsed, settings or load_settings())
 
 
-def make_image_backend(spec: str = "local", settings: Settings | None = None) -> "ImageBackend":
+def make_image_backend(
+    spec: str | ModelSpec = "local", settings: Settings | None = None
+) -> "ImageBackend":
     """An image backend for `spec`: `local` (offline renderer) or e.g. `gemini:<image model>`."""
     _load_backends()
-    parsed = parse_spec(spec)
+    parsed = _parsed(spec)
     factory = IMAGE_BACKENDS.get(parsed.backend)
     if factory is None:
         raise _unknown("image", parsed, IMAGE_BACKENDS)

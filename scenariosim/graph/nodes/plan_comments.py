@@ -26,7 +26,7 @@ def plan_comments(
     mix = ctx.scenario.labels
     feed = ctx.feed.items()
     posts = [item for item in feed if item["kind"] == "post"]
-    rng = random.Random(task_seed(ctx.scenario.seed, phase.id, "comments"))
+    rng = random.Random(task_seed(ctx.resolved.seed, phase.id, "comments"))
     everyone = sorted(ctx.actors.values(), key=lambda a: a.card.id)
     commenters = pick_actors(online(everyone), phase.comments, rng)
     tasks: list[CommentTask] = []
@@ -57,7 +57,7 @@ def plan_comments(
             )
             tasks.append(
                 comment_task(
-                    ctx.scenario.seed,
+                    ctx.resolved.seed,
                     phase.id,
                     index,
                     i,

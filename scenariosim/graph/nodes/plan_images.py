@@ -22,7 +22,7 @@ def plan_images(
     index = state.get("phase_index", 0)
     phase = ctx.scenario.phases[index]
     posts = [i for i in ctx.feed.items() if i["kind"] == "post" and i["phase_index"] == index]
-    rng = random.Random(task_seed(ctx.scenario.seed, phase.id, "images"))
+    rng = random.Random(task_seed(ctx.resolved.seed, phase.id, "images"))
     chosen = rng.sample(posts, k=min(phase.images, len(posts)))
     k = ctx.scenario.retrieval.references_k
     tasks = []
@@ -45,7 +45,7 @@ def plan_images(
         attributes = image_attributes(post["text"], rng, rates)
         tasks.append(
             image_task(
-                ctx.scenario.seed,
+                ctx.resolved.seed,
                 phase.id,
                 index,
                 i,

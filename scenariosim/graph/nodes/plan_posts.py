@@ -20,12 +20,12 @@ def plan_posts(
     index = state.get("phase_index", 0)
     phase = ctx.scenario.phases[index]
     mix = ctx.scenario.labels
-    rng = random.Random(task_seed(ctx.scenario.seed, phase.id, "posts"))
+    rng = random.Random(task_seed(ctx.resolved.seed, phase.id, "posts"))
     everyone = sorted(ctx.actors.values(), key=lambda a: a.card.id)
     actors = pick_actors(online(everyone), phase.posts, rng)
     tasks = [
         post_task(
-            ctx.scenario.seed,
+            ctx.resolved.seed,
             phase.id,
             index,
             i,

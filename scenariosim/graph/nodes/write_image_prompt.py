@@ -29,7 +29,7 @@ def write_sign(
     texts, call = draw(
         prompt,
         ctx.agent_model,
-        ctx.scenario.critic.candidates,
+        ctx.resolved.critic.candidates,
         task["seed"] + SIGN_SEED,
         SIGN_TOKENS,
     )
