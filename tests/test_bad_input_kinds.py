@@ -31,6 +31,7 @@ from scenariosim.personas.load import load_census
 from scenariosim.personas.standin import CENSUS_DIR
 from scenariosim.scenario import SEED_MAX, Scenario, parse_scenario
 from scenariosim.settings import load_settings
+from scenariosim.text_rules import sentence_spans
 from scenariosim.yaml_io import YamlError, as_written, dump_yaml, load_yaml
 
 pytestmark = pytest.mark.faults
@@ -550,6 +551,154 @@ def test_a_re_ingest_of_the_same_folder_still_removes_its_deleted_files(cli_env:
     code, out = _cli("corpus", "ingest", str(both), "--store", store, "--json")
     assert code == 0, out
     assert json.loads(out)["removed_docs"] == ["port-1"]
+
+
+# ---- kind 8: what an agent reads is budgeted, not clipped ------------------------------
+
+LONG_CASE = CASES / "14-long-chunks"
+
+
+def _long_chunk_run(root: Path, chunk_size: int, corpus: Path = LONG_CASE / "news") -> Path:
+    """Case 14's scenario (`chunk_size` as given) on the fake models; returns the run folder."""
+    data = load_yaml((LONG_CASE / "scenario.yaml").read_text(encoding="utf-8")).data
+    data["world"]["corpus"] = str(corpus)
+    data["retrieval"]["chunk_size"] = chunk_size
+    data["models"] = {"agent": "fake", "critic": "fake"}
+    with fake_models():
+        settings_ = load_settings(cache_dir=root / "cache", embedding_model="fake")
+        result = run_scenario(
+            Scenario.model_validate(data), settings_, root / "runs", run_id="long", use_cache=False
+        )
+    return result.run_dir
+
+
+def _events(run_dir: Path, event: str) -> list[dict]:
+    rows = [json.loads(line) for line in (run_dir / "traces.jsonl").read_text().splitlines()]
+    return [r for r in rows if r.get("event") == event]
+
+
+def _news_line(prompt: str) -> str:
+    """The task's own `News:` line: the last one in a few-shot prompt."""
+    return prompt.rsplit("\nNews: ", 1)[1].split("\n", 1)[0]
+
+
+def test_the_long_chunks_case_runs_and_its_trace_names_every_sentence_read(cli_env: Path) -> None:
+    scenario = (LONG_CASE / "scenario.yaml").read_text(encoding="utf-8")
+    case = cli_env / "case"
+    shutil.copytree(LONG_CASE / "news", case / "news")
+    (case / "scenario.yaml").write_text(scenario + "models: {agent: fake, critic: fake}\n")
+    out = cli_env / "runs"
+    code, text = _cli("run", str(case / "scenario.yaml"), "--out", str(out), "-q")
+    assert code == 0, text
+    (run_dir,) = out.iterdir()
+    (retrieval,) = _events(run_dir, "retrieval")
+    chunks = {c["chunk_id"]: c["text"] for c in retrieval["chunks"]}
+    assert max(map(len, chunks.values())) > 10_000  # the case: chunks far longer than a prompt
+    (facts,) = _events(run_dir, "facts")
+    assert facts["facts"], "a writer reads at least one sentence of its news"
+    for fact in facts["facts"]:
+        # Named by chunk and offsets, and whole: exactly that span of the retrieved chunk.
+        assert chunks[fact["chunk_id"]][fact["start"] : fact["end"]] == fact["text"]
+        assert 6 <= len(fact["text"].split()) <= 45
+    read = [f["text"] for f in facts["facts"]]
+    for call in _events(run_dir, "model_call"):
+        assert _news_line(call["messages"][0]["content"]) == " ".join(read)
+    for inputs in _events(run_dir, "critic_inputs"):
+        assert inputs["facts"] == read  # the critic judges against what the writer read
+
+
+@pytest.mark.parametrize("chunk_size", [700, 4000, 20000])
+def test_a_writer_reads_exactly_the_traced_sentences_at_any_chunk_size(
+    tmp_path: Path, chunk_size: int
+) -> None:
+    run_dir = _long_chunk_run(tmp_path, chunk_size)
+    (retrieval,) = _events(run_dir, "retrieval")
+    chunks = {c["chunk_id"]: c["text"] for c in retrieval["chunks"]}
+    assert max(map(len, chunks.values())) <= chunk_size
+    (facts,) = _events(run_dir, "facts")
+    read = [f["text"] for f in facts["facts"]]
+    (call,) = [c for c in _events(run_dir, "model_call") if c["step"] == "draft"]
+    prompt = call["messages"][0]["content"]
+    assert _news_line(prompt) == " ".join(read)
+    # Nothing else of the chunks reaches the model: no other sentence, and no prefix of a
+    # chunk (what a clip to the first N characters would send).
+    others = {
+        chunk[start:end]
+        for chunk in chunks.values()
+        for start, end in sentence_spans(chunk)
+        if chunk[start:end] not in read and len(chunk[start:end].split()) >= 6
+    }
+    assert others, "the chunks hold more than the sentences read"
+    assert not [s for s in others if s in prompt]
+
+
+FILLER = [
+    "The city museum opened a new hall of old carpets and copper pots this week.",
+    "A children's choir from the north sang at the spring festival in the park.",
+    "The national library extended its opening hours on Saturdays for students.",
+    "Fishermen on the coast reported a quiet season with calm seas and clear skies.",
+]
+ON_TOPIC = "Diesel rose from 0.90 to 1.30 ADH per litre after the government cut fuel subsidies."
+
+
+@pytest.mark.parametrize("where", [0.0, 0.5, 0.97])
+def test_the_sentence_a_writer_reads_can_come_from_anywhere_in_a_long_chunk(where: float) -> None:
+    from scenariosim.agents.facts import choose_facts
+    from scenariosim.agents.schemas import ContextChunk
+    from scenariosim.models import make_embeddings
+
+    sentences = [FILLER[i % len(FILLER)] for i in range(240)]  # ~18,000 characters
+    sentences.insert(int(where * len(sentences)), ON_TOPIC)
+    text = " ".join(sentences)
+    chunk = ContextChunk(chunk_id="d#0", doc_id="d", title="t", outlet="o", date="2026-08-14",
+                         text=text, score=1.0)  # fmt: skip
+    (fact,) = choose_facts(
+        [chunk], "diesel price rise fuel subsidy cut", "a bus driver", make_embeddings("local"), 0
+    )
+    assert fact.text == ON_TOPIC
+    assert text[fact.start : fact.end] == ON_TOPIC
+    if where > 0.5:
+        assert fact.start > 10_000  # far past any clip to the first few hundred characters
+
+
+def test_a_sentence_longer_than_a_fact_is_never_read_in_part() -> None:
+    from scenariosim.agents.facts import MAX_WORDS, candidate_sentences
+    from scenariosim.agents.schemas import ContextChunk
+
+    long = "The council said that " + " ".join(["fares"] * MAX_WORDS) + " would rise."
+    text = f"{FILLER[0]} {long} {FILLER[1]}"
+    chunk = ContextChunk(chunk_id="d#0", doc_id="d", title="t", outlet="o", date="2026-08-14",
+                         text=text, score=1.0)  # fmt: skip
+    read = [f.text for f in candidate_sentences([chunk])]
+    assert read == [FILLER[0], FILLER[1]]  # skipped whole, never cut to fit
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: agents/facts.py bounds a fact in words (6-45), not in tokens of the model's "
+    "context window; a sentence of 40 words of 480 letters is 7191 SmolLM2 tokens and the draft call fails "
+    "with 'Requested tokens (7191) exceed context window of 4096' (three attempts, unchanged)",
+)
+def test_a_sentence_of_long_words_is_budgeted_to_the_context_window() -> None:
+    from scenariosim.agents.calls import AgentModel
+    from scenariosim.agents.facts import candidate_sentences
+    from scenariosim.agents.persona_agent import draw, post_prompt
+    from scenariosim.agents.schemas import ContextChunk, DraftLabels, PersonaCard
+    from scenariosim.models import ChatOptions, make_chat_model
+    from scenariosim.scenario import LINE_TOKENS
+
+    word = "dieselpricesubsidyreform" * 20  # a long token run: a URL, a hash, unspaced script
+    text = "The council said that " + " ".join([word] * 36) + " would change fares."
+    chunk = ContextChunk(chunk_id="d#0", doc_id="d", title="t", outlet="o", date="2026-08-14",
+                         text=text, score=1.0)  # fmt: skip
+    persona = PersonaCard(id="p", name="Kanan Aliyev", age=45, sex="male", province="Karavan",
+                          occupation="farmer", description="A farmer.")  # fmt: skip
+    labels = DraftLabels(stance="neutral", emotion="anger")
+    chat = make_chat_model("local", load_settings(), ChatOptions(max_tokens=LINE_TOKENS))
+    for fact in candidate_sentences([chunk]):
+        prompt = post_prompt(persona, [fact], labels, seed=1)
+        _, call = draw(prompt, AgentModel("local", chat), 2, 1, LINE_TOKENS)
+        assert "exceed context window" not in (call.error or "")
 
 
 # ---- kind 10: every exported table loads ------------------------------------------------
