@@ -227,8 +227,11 @@ def render_card(
     if empty:
         body += [
             f"Empty in this run: {', '.join(empty)}. Their `<table>.parquet` holds the "
-            "columns and no rows; `datasets.load_dataset` cannot load a table of 0 rows, so "
-            "read them with pandas or `datasets.Dataset(pyarrow.parquet.read_table(path))`.",
+            "columns and no rows, and they have no config: `datasets.load_dataset` cannot "
+            "build a split of 0 rows (huggingface/datasets#8401). Read them with pandas, "
+            "`datasets.Dataset(pyarrow.parquet.read_table(path))` or "
+            '`datasets.load_dataset("parquet", data_files=path, split="train", '
+            "streaming=True)`, which give 0 rows and every column.",
             "",
         ]
     for table in TABLE_ORDER:
