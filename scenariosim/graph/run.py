@@ -34,6 +34,7 @@ from scenariosim.graph.resume import (
     ResumableRun,
     changed_inputs,
     check_run_folder,
+    scratch_inputs,
 )
 from scenariosim.graph.resume import (
     read_resolved as read_resolved_file,
@@ -159,15 +160,19 @@ def _execute(
     allow_changed_inputs: bool = False,
 ) -> RunResult:
     scenario = resolved.scenario
+    changes: dict[str, dict[str, Any]] = {}
+    if resumable is not None:  # before any write: the inputs must be the ones the run recorded
+        with scratch_inputs(scenario, settings) as (probe_scenario, probe_settings):
+            probe = resolved.model_copy(update={"scenario": probe_scenario})
+            found = world_inputs(open_world(probe, probe_settings)).record()
+        wanted = {k: v for k, v in found.items() if k in resumable.recorded}
+        changes = changed_inputs(resumable, wanted, allow_changed_inputs)
     world = open_world(resolved, settings)  # checks every input file before loading a model
     inputs = world_inputs(world)
     if resumable is None:
         resolved = resolved.with_inputs(inputs)
         _write_resolved(run_dir, run_id, resolved)
-    else:  # before any model call or write: the inputs must be the ones the run recorded
-        found = inputs.record()
-        wanted = {k: v for k, v in found.items() if k in resumable.recorded}
-        changes = changed_inputs(resumable, wanted, allow_changed_inputs)
+    else:
         if changes:
             _record_changed_inputs(run_dir, changes)
         resolved = resolved.with_inputs(inputs)
