@@ -609,6 +609,13 @@ CASES = [
         ("line 2", "'seed'", "less than or equal to 2147483647"),
     ),
     Case(
+        "yaml-tiny-max-tokens",
+        "scenario file",
+        "an output budget too small for any answer (`models.max_tokens: 16`)",
+        _case_file("15-tiny-max-tokens.yaml"),
+        ("line 6", "'models.max_tokens'", "16 tokens cannot hold", "at least 96"),
+    ),
+    Case(
         "corpus-front-matter-duplicate-key",
         "corpus",
         "front matter with a key written twice",
@@ -850,7 +857,9 @@ def failure_modes_markdown(outcome_of: Callable[[Case], Outcome]) -> str:
         "| `run --resume` of a damaged folder or with changed inputs | the resolved scenario, "
         "the checkpoint database, the records' phases, then the persona ids, corpus and "
         "references fingerprints, embedding model and output budgets are checked before "
-        "anything is written; every file in the run folder is left byte for byte; "
+        "anything is written (the inputs are opened on scratch copies of the census cache, "
+        "Chroma store and reference library); a refused resume leaves every file in the run "
+        "folder and under the cache dir byte for byte; "
         "`--allow-changed-inputs` continues with a changed corpus, references or embedding "
         "model and records both under `resumed_with_changed_inputs` (changed personas never "
         "resume) |",
@@ -858,10 +867,24 @@ def failure_modes_markdown(outcome_of: Callable[[Case], Outcome]) -> str:
         "corpus is refused; an ingest never removes documents another folder's ingest added "
         "unless `--replace`; `corpus query --store S` searches the one corpus S holds (or asks "
         "which) and prints which it searched |",
+        "| chunks far longer than a prompt (`retrieval.chunk_size: 20000`) | a writer reads "
+        "chosen sentences, never a clipped chunk: one or two whole sentences of 6 to 45 words "
+        "from anywhere in its retrieved chunks (a longer sentence is skipped whole), and the "
+        "critic judges against the same ones; the `facts` trace event names each by chunk id "
+        "and character offsets, so all else in the chunks of the `retrieval` event is what was "
+        "not read. Open: the bound is in words, not tokens, so a sentence of very long words "
+        "can still overflow a small context window (the call then fails with `exceed context "
+        "window`) |",
+        "| an output budget too small for any answer (`models.max_tokens` below 96) | refused "
+        "when the scenario loads, naming the smallest budget that holds a post or reply (96); "
+        "a candidate cut off by the budget is refused with `cut off by max_tokens=96 (finish "
+        "reason length)` and the next round draws with new seeds |",
         "| a run with no comments or no images | every table is written with its columns; an "
-        "empty one has no rows and no card config (`datasets.load_dataset` cannot load 0 rows) "
-        "and loads with pandas or `datasets.Dataset(pyarrow.parquet.read_table(path))`; see "
-        "docs/outputs.md |",
+        "empty one has no rows and no card config (`datasets.load_dataset` builds no split of "
+        '0 rows, huggingface/datasets#8401) and loads with `datasets.load_dataset("parquet", '
+        'data_files=path, split="train", streaming=True)`, '
+        "`datasets.Dataset(pyarrow.parquet.read_table(path))` or pandas, with every column; "
+        "see docs/outputs.md |",
         "",
     ]
     for entry in dict.fromkeys(c.entry for c in CASES):

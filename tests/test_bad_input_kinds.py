@@ -702,6 +702,35 @@ def test_a_sentence_of_long_words_is_budgeted_to_the_context_window() -> None:
         assert "exceed context window" not in (call.error or "")
 
 
+# ---- kind 9: a budget too small for any answer is refused at load ----------------------
+
+
+@pytest.mark.parametrize("budget", [16, 17, 50, 95])
+def test_a_budget_too_small_for_any_answer_is_refused_naming_the_smallest_that_fits(
+    budget: int,
+) -> None:
+    text = f"name: x\nmodels:\n  agent: local\n  max_tokens: {budget}\nphases:\n{PHASE}"
+    with pytest.raises(ConfigError) as caught:
+        parse_scenario(text, "s.yaml")
+    message = str(caught.value)
+    assert "s.yaml, line 4: 'models.max_tokens'" in message
+    assert f"{budget} tokens cannot hold one post or reply" in message
+    assert "at least 96" in message
+
+
+@pytest.mark.parametrize("budget", [96, 320, 8192])
+def test_a_budget_that_holds_a_post_is_kept(budget: int) -> None:
+    text = f"name: x\nmodels:\n  max_tokens: {budget}\nphases:\n{PHASE}"
+    assert parse_scenario(text, "s.yaml").models.max_tokens == budget
+
+
+def test_a_budget_set_with_set_is_judged_by_the_same_rule() -> None:
+    """`--set models.max_tokens=40` (replay, sweep) goes through the scenario's validator."""
+    scenario = parse_scenario(f"name: x\nphases:\n{PHASE}", "s.yaml")
+    with pytest.raises(ConfigError, match=r"40 tokens cannot hold one post or reply.*at least 96"):
+        apply_overrides(scenario, {"models.max_tokens": parse_value("40")})
+
+
 # ---- kind 10: every exported table loads ------------------------------------------------
 
 
