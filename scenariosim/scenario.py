@@ -135,7 +135,7 @@ class Phase(_Strict):
 
 
 # Output tokens a writer needs for one post, reply or scene of two sentences under the line
-# grammar (the local model's budget per candidate; graph/task_loop.py).
+# grammar (the local model's budget per candidate; graph/nodes/draft_candidates.py).
 LINE_TOKENS = 96
 
 

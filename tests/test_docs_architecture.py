@@ -21,6 +21,24 @@ def test_the_graph_drawing_is_langgraphs_drawing_of_the_compiled_graph() -> None
     )
 
 
+def test_the_task_drawing_is_langgraphs_drawing_of_a_writers_task_graph() -> None:
+    from scenariosim.graph.nodes.write_comment import write_comment
+    from scenariosim.graph.nodes.write_image_prompt import write_image_prompt
+    from scenariosim.graph.nodes.write_post import write_post
+
+    blocks = [
+        b
+        for b in re.findall(r"```mermaid\n(.*?)```", ARCHITECTURE, flags=re.S)
+        if "critique_candidates" in b
+    ]
+    assert blocks, "docs/architecture.md has no drawing of the task graph"
+    for writer in (write_post, write_comment, write_image_prompt):
+        assert blocks[0].strip() == writer.get_graph().draw_mermaid().strip(), (
+            "the task graph changed: paste write_post.get_graph().draw_mermaid() into "
+            "docs/architecture.md"
+        )
+
+
 def test_the_readme_shows_the_same_drawing() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```mermaid\n(.*?)```", readme, flags=re.S)

@@ -4,17 +4,22 @@ draws exactly those attributes, so the image labels are exact by construction.""
 
 from typing import Any
 
-from langgraph.runtime import Runtime
-
 from scenariosim.agents.calls import CallRecord
 from scenariosim.agents.checks import scene_label_problems, sign_problems
 from scenariosim.agents.critic import EXAMPLES_SOURCE, CritiqueInputs, clean_candidate
 from scenariosim.agents.examples import all_example_text
-from scenariosim.agents.persona_agent import attribute_words, draw, scene_prompt, sign_prompt
-from scenariosim.agents.schemas import DraftLabels, Fact
+from scenariosim.agents.persona_agent import (
+    Prompt,
+    attribute_words,
+    draw,
+    scene_prompt,
+    sign_prompt,
+)
+from scenariosim.agents.schemas import ContextChunk, DraftLabels, Fact
 from scenariosim.graph.context import RunContext
-from scenariosim.graph.task_loop import Outcome, provenance, run_task, tally
-from scenariosim.graph.tasks import TaskInput
+from scenariosim.graph.task_graph import build_task_graph
+from scenariosim.graph.task_state import Outcome, provenance, trace_base
+from scenariosim.graph.tasks import ImageTask
 from scenariosim.outputs.records import ImagePromptRecord, ReferenceUse
 
 SIGN_TOKENS = 16
@@ -22,7 +27,7 @@ SIGN_SEED = 577
 
 
 def write_sign(
-    ctx: RunContext, task: dict[str, Any], about: str, support: str
+    ctx: RunContext, task: ImageTask, about: str, support: str
 ) -> tuple[str, CallRecord]:
     """The words on the picture's sign: the first candidate that passes `sign_problems`."""
     prompt = sign_prompt(about, task["seed"] + SIGN_SEED)
@@ -41,23 +46,34 @@ def write_sign(
     return "", call
 
 
-def write_image_prompt(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    ctx, task = runtime.context, state["task"]
-    actor = ctx.actors[task["persona_id"]]
+def _support(ctx: RunContext, task: ImageTask) -> str:
     phase = ctx.scenario.phases[task["phase_index"]]
-    attributes: dict[str, bool] = task["attributes"]
-    post_text: str = task["post_text"]
-    support = " ".join([post_text, phase.event, phase.title, attribute_words(attributes)])
+    return " ".join(
+        [task["post_text"], phase.event, phase.title, attribute_words(task["attributes"])]
+    )
 
-    def prepare(base: dict[str, Any], outcome: Outcome) -> list[Fact]:
-        return []  # the picture is about its post, which the planner attached
 
-    def inputs(facts: list[Fact], texts: list[str]) -> CritiqueInputs:
+class ImagePromptWriter:
+    node = "write_image_prompt"
+
+    def facts(
+        self, ctx: RunContext, task: ImageTask, base: dict[str, Any]
+    ) -> tuple[list[ContextChunk], list[Fact]]:
+        return [], []  # the picture is about its post, which the planner attached
+
+    def prompt(self, ctx: RunContext, task: ImageTask, facts: list[Fact], seed: int) -> Prompt:
+        return scene_prompt(task["post_text"], task["attributes"], seed)
+
+    def inputs(
+        self, ctx: RunContext, task: ImageTask, facts: list[Fact], texts: list[str]
+    ) -> CritiqueInputs:
+        phase = ctx.scenario.phases[task["phase_index"]]
+        post_text, attributes = task["post_text"], task["attributes"]
         return CritiqueInputs(
-            persona=actor.card,
+            persona=ctx.actors[task["persona_id"]].card,
             labels=DraftLabels(),
             facts=[post_text],
-            support=support,
+            support=_support(ctx, task),
             topic=" ".join([post_text, phase.event, phase.title]),
             copy_sources={"the post": post_text, EXAMPLES_SOURCE: all_example_text()},
             known_names=ctx.known_names,
@@ -67,42 +83,34 @@ def write_image_prompt(state: TaskInput, runtime: Runtime[RunContext]) -> dict[s
             ),
         )
 
-    outcome = run_task(
-        ctx,
-        "write_image_prompt",
-        task,
-        prepare,
-        lambda facts, seed: scene_prompt(post_text, attributes, seed),
-        inputs,
-    )
-    if outcome.status != "accepted":
-        return tally(task, outcome.status)
-    sign_text = ""
-    if attributes.get("sign"):
-        sign_text, call = write_sign(ctx, task, phase.title, support)
-        ctx.traces.write(
-            "model_call",
-            node="write_image_prompt",
-            task_id=task["id"],
-            persona_id=actor.card.id,
-            phase_id=phase.id,
-            step="sign",
-            attempt=0,
-            **call.as_trace(),
+    def publish(self, ctx: RunContext, task: ImageTask, outcome: Outcome) -> None:
+        phase = ctx.scenario.phases[task["phase_index"]]
+        attributes = task["attributes"]
+        sign_text = ""
+        if attributes.get("sign"):
+            sign_text, call = write_sign(ctx, task, phase.title, _support(ctx, task))
+            ctx.traces.write(
+                "model_call",
+                **trace_base(ctx, self.node, task),
+                step="sign",
+                attempt=0,
+                **call.as_trace(),
+            )
+        used = [ReferenceUse(**r) for r in task["references"]]
+        record = ImagePromptRecord(
+            id=task["id"],
+            phase_date=phase.date.isoformat(),
+            post_id=task["post_id"],
+            scene=outcome.text,
+            sign_text=sign_text,
+            labels=attributes,
+            violence=task["violence"],
+            provenance=provenance(ctx, task, outcome).model_copy(
+                update={"reference_ids": [u.id for u in used]}
+            ),
+            references=used,
         )
-    used = [ReferenceUse(**r) for r in task["references"]]
-    record = ImagePromptRecord(
-        id=task["id"],
-        phase_date=phase.date.isoformat(),
-        post_id=task["post_id"],
-        scene=outcome.text,
-        sign_text=sign_text,
-        labels=attributes,
-        violence=task["violence"],
-        provenance=provenance(ctx, task, outcome).model_copy(
-            update={"reference_ids": [u.id for u in used]}
-        ),
-        references=used,
-    )
-    ctx.records.write(record)
-    return tally(task, "accepted")
+        ctx.records.write(record)
+
+
+write_image_prompt = build_task_graph(ImagePromptWriter())

@@ -2,65 +2,64 @@
 
 from typing import Any
 
-from langgraph.runtime import Runtime
-
 from scenariosim.agents.critic import EXAMPLES_SOURCE, CritiqueInputs
 from scenariosim.agents.examples import all_example_text
-from scenariosim.agents.persona_agent import post_prompt
-from scenariosim.agents.schemas import DraftLabels, Fact
+from scenariosim.agents.persona_agent import Prompt, post_prompt
+from scenariosim.agents.schemas import ContextChunk, DraftLabels, Fact
 from scenariosim.graph.context import RunContext
-from scenariosim.graph.task_loop import Outcome, provenance, retrieve_facts, run_task, tally
-from scenariosim.graph.tasks import TaskInput
+from scenariosim.graph.nodes.retrieve_facts import retrieve_and_choose
+from scenariosim.graph.task_graph import build_task_graph
+from scenariosim.graph.task_state import Outcome, provenance
+from scenariosim.graph.tasks import Task
 from scenariosim.outputs.records import PostRecord
 
 FACTS_PER_POST = 1
 
 
-def write_post(state: TaskInput, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    ctx, task = runtime.context, state["task"]
-    actor = ctx.actors[task["persona_id"]]
-    phase = ctx.scenario.phases[task["phase_index"]]
-    labels = DraftLabels(**task["labels"])
+class PostWriter:
+    node = "write_post"
 
-    def prepare(base: dict[str, Any], outcome: Outcome) -> list[Fact]:
-        outcome.chunks, facts = retrieve_facts(
-            ctx, base, task, phase.retrieval_query, FACTS_PER_POST
-        )
-        return facts
+    def facts(
+        self, ctx: RunContext, task: Task, base: dict[str, Any]
+    ) -> tuple[list[ContextChunk], list[Fact]]:
+        phase = ctx.scenario.phases[task["phase_index"]]
+        return retrieve_and_choose(ctx, base, task, phase.retrieval_query, FACTS_PER_POST)
 
-    def inputs(facts: list[Fact], texts: list[str]) -> CritiqueInputs:
+    def prompt(self, ctx: RunContext, task: Task, facts: list[Fact], seed: int) -> Prompt:
+        card = ctx.actors[task["persona_id"]].card
+        return post_prompt(card, facts, DraftLabels(**task["labels"]), seed)
+
+    def inputs(
+        self, ctx: RunContext, task: Task, facts: list[Fact], texts: list[str]
+    ) -> CritiqueInputs:
+        card = ctx.actors[task["persona_id"]].card
+        phase = ctx.scenario.phases[task["phase_index"]]
         fact_texts = [f.text for f in facts]
         return CritiqueInputs(
-            persona=actor.card,
-            labels=labels,
+            persona=card,
+            labels=DraftLabels(**task["labels"]),
             facts=fact_texts,
-            support=" ".join([*fact_texts, phase.event, actor.card.name, actor.card.province]),
+            support=" ".join([*fact_texts, phase.event, card.name, card.province]),
             topic=" ".join([*fact_texts, phase.event, phase.title, phase.retrieval_query]),
             copy_sources={"the news": " ".join(fact_texts), EXAMPLES_SOURCE: all_example_text()},
             known_names=ctx.known_names,
             kind="post",
         )
 
-    outcome = run_task(
-        ctx,
-        "write_post",
-        task,
-        prepare,
-        lambda facts, seed: post_prompt(actor.card, facts, labels, seed),
-        inputs,
-    )
-    if outcome.status != "accepted":
-        return tally(task, outcome.status)
-    record = PostRecord(
-        id=task["id"],
-        phase_date=phase.date.isoformat(),
-        author_name=actor.card.name,
-        text=outcome.text,
-        hashtags=[],
-        stance=labels.stance,
-        emotion=labels.emotion,
-        provenance=provenance(ctx, task, outcome),
-    )
-    ctx.records.write(record)
-    ctx.feed.add_record(record.model_dump(mode="json"), task["phase_index"])
-    return tally(task, "accepted")
+    def publish(self, ctx: RunContext, task: Task, outcome: Outcome) -> None:
+        labels = DraftLabels(**task["labels"])
+        record = PostRecord(
+            id=task["id"],
+            phase_date=ctx.scenario.phases[task["phase_index"]].date.isoformat(),
+            author_name=ctx.actors[task["persona_id"]].card.name,
+            text=outcome.text,
+            hashtags=[],
+            stance=labels.stance,
+            emotion=labels.emotion,
+            provenance=provenance(ctx, task, outcome),
+        )
+        ctx.records.write(record)
+        ctx.feed.add_record(record.model_dump(mode="json"), task["phase_index"])
+
+
+write_post = build_task_graph(PostWriter())
