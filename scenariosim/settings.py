@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     critic_model: str = Field("local", description="Chat model spec for the critic.")
     embedding_model: str = Field("local", description="Embedding model spec for retrieval.")
     image_model: str = Field("local", description="Image backend spec.")
+    backend_modules: list[str] = Field(
+        default_factory=list,
+        description="Modules whose marked factories are added to the built-in backends "
+        "(models/registry.py); JSON in the environment, e.g. '[\"my_backends\"]'.",
+    )
     output_dir: Path = Field(Path("outputs"), description="Where run folders are written.")
     cache_dir: Path = Field(Path(".cache/scenariosim"), description="LLM-call cache, Chroma.")
     concurrency: int = Field(4, ge=1, le=256, description="Agent tasks in flight at once.")

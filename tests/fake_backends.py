@@ -1,6 +1,7 @@
 """Real runs (census, corpus, Chroma, graph, checkpoints, finalize) on fake chat and
 embedding backends registered under the spec `fake`, for fast tests of run-level tools."""
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,13 @@ from fake_chat import SchemaAnsweringChatModel
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 from langchain_core.language_models import BaseChatModel
 
-from scenariosim.models.registry import CHAT_BACKENDS, EMBEDDING_BACKENDS
+from scenariosim.models.registry import (
+    BUILTIN_MODULES,
+    Backends,
+    backends_from,
+    register_chat_backend,
+    register_embedding_backend,
+)
 from scenariosim.overrides import apply_overrides
 from scenariosim.scenario import Scenario, load_scenario
 from scenariosim.settings import Settings, load_settings
@@ -19,26 +26,30 @@ from scenariosim.settings import Settings, load_settings
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo.yaml"
 
 
+FAKE_MODULES = ["fake_backends"]  # this module: its marked factories are the `fake` specs
+
+
+@register_chat_backend("fake")
 def fake_chat(spec: object, settings: object, options: object) -> BaseChatModel:
     return SchemaAnsweringChatModel()
 
 
+@register_embedding_backend("fake")
 def fake_embeddings(spec: object, settings: object) -> Embeddings:
     return DeterministicFakeEmbedding(size=32)
 
 
-def register_fakes() -> None:
-    """For child processes: register the fakes for the life of the process."""
-    CHAT_BACKENDS["fake"] = fake_chat
-    EMBEDDING_BACKENDS["fake"] = fake_embeddings
+def fake_backends() -> Backends:
+    """The built-in backends and the `fake` ones, as a value to pass to a run."""
+    return backends_from((*BUILTIN_MODULES, *FAKE_MODULES))
 
 
 @contextmanager
 def fake_models() -> Iterator[None]:
-    """The `fake` chat and embedding specs, for as long as the block runs."""
+    """The `fake` chat and embedding specs for settings loaded while the block runs (the
+    backend_modules setting names this module, as a plugin would be named)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(CHAT_BACKENDS, "fake", fake_chat)
-        patch.setitem(EMBEDDING_BACKENDS, "fake", fake_embeddings)
+        patch.setenv("SCENARIOSIM_BACKEND_MODULES", json.dumps(FAKE_MODULES))
         yield
 
 
@@ -48,7 +59,7 @@ def demo_scenario() -> Scenario:
 
 
 def fake_settings(cache: Path) -> Settings:
-    return load_settings(cache_dir=cache, embedding_model="fake")
+    return load_settings(cache_dir=cache, embedding_model="fake", backend_modules=FAKE_MODULES)
 
 
 @contextmanager
@@ -62,8 +73,7 @@ def fake_cli_env(root: Path) -> Iterator[Settings]:
 
 
 def fake_variant(variant: Any) -> Any:
-    """Run one sweep variant in a spawned process with the fakes registered there."""
+    """Run one sweep variant in a spawned process (its settings name the fakes' module)."""
     from scenariosim.graph.sweep import run_variant
 
-    register_fakes()
     return run_variant(variant)

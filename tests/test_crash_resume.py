@@ -13,8 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 from langchain_core.language_models import BaseChatModel
 
 from scenariosim.graph.run import resume_run, run_scenario
-from scenariosim.models.registry import CHAT_BACKENDS, EMBEDDING_BACKENDS
+from scenariosim.models.registry import register_chat_backend, register_embedding_backend
 from scenariosim.scenario import Scenario
 from scenariosim.settings import Settings, load_settings
 
@@ -36,28 +35,23 @@ STREAMS = ("records.jsonl", "rejected.jsonl", "traces.jsonl")
 # Kill points: after this percentage of the uninterrupted run's model calls more (seeded, so
 # every CI run kills at the same places); 100 means during finalize, after the graph ended.
 _RNG = random.Random(20261125)
+MODULE = "test_crash_resume"
 KILL_AT = [_RNG.randint(5, 45), _RNG.randint(15, 45), 100]
 
 
+@register_chat_backend("fake")
 def _chat(spec: object, settings: object, options: object) -> BaseChatModel:
     return SchemaAnsweringChatModel(latency_s=0.02)
 
 
+@register_embedding_backend("fake")
 def _embeddings(spec: object, settings: object) -> Embeddings:
     return DeterministicFakeEmbedding(size=32)
 
 
-@contextmanager
-def _fakes() -> Iterator[None]:
-    """Chat and embedding backends under the spec `fake`, for as long as the block runs."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(CHAT_BACKENDS, "fake", _chat)
-        patch.setitem(EMBEDDING_BACKENDS, "fake", _embeddings)
-        yield
-
-
 def _settings(cache: Path) -> Settings:
-    return load_settings(cache_dir=cache, embedding_model="fake")
+    # This module's marked factories are the `fake` specs, here and in the killed children.
+    return load_settings(cache_dir=cache, embedding_model="fake", backend_modules=[MODULE])
 
 
 def _scenario(corpus: Path) -> Scenario:
@@ -87,17 +81,16 @@ def _scenario(corpus: Path) -> Scenario:
 
 def _child(mode: str, out: Path) -> None:
     """Run or resume the scenario in `out` (in a process the test kills)."""
-    with _fakes():
-        if mode == "resume":
-            resume_run(RUN_ID, _settings(out / "cache"), out_dir=out, use_cache=False)
-            return
-        run_scenario(
-            _scenario(out / "corpus"),
-            _settings(out / "cache"),
-            out_dir=out,
-            run_id=RUN_ID,
-            use_cache=False,
-        )
+    if mode == "resume":
+        resume_run(RUN_ID, _settings(out / "cache"), out_dir=out, use_cache=False)
+        return
+    run_scenario(
+        _scenario(out / "corpus"),
+        _settings(out / "cache"),
+        out_dir=out,
+        run_id=RUN_ID,
+        use_cache=False,
+    )
 
 
 def _write_corpus(folder: Path) -> Path:
@@ -134,14 +127,13 @@ def whole(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The uninterrupted run: its folder and how many model calls it made."""
     out = tmp_path_factory.mktemp("whole")
     _write_corpus(out / "corpus")
-    with _fakes():
-        result = run_scenario(
-            _scenario(out / "corpus"),
-            _settings(out / "cache"),
-            out_dir=out,
-            run_id=RUN_ID,
-            use_cache=False,
-        )
+    result = run_scenario(
+        _scenario(out / "corpus"),
+        _settings(out / "cache"),
+        out_dir=out,
+        run_id=RUN_ID,
+        use_cache=False,
+    )
     return {"run_dir": result.run_dir, "calls": _model_calls(result.run_dir)}
 
 
@@ -196,8 +188,7 @@ def killed_run(whole: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
                 for name in STREAMS
             }
         )
-    with _fakes():
-        resume_run(RUN_ID, _settings(out / "cache"), out_dir=out, use_cache=False)
+    resume_run(RUN_ID, _settings(out / "cache"), out_dir=out, use_cache=False)
     return {"run_dir": run_dir, "left": left, "calls_at_kill": calls_at_kill}
 
 

@@ -5,7 +5,7 @@ from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
 from scenariosim.graph.resolve import resolve_scenario
 from scenariosim.graph.run import make_agent_model
 from scenariosim.models import ChatOptions, make_chat_model, parse_spec
-from scenariosim.models.registry import default_max_tokens
+from scenariosim.models.registry import backends_for, default_max_tokens
 from scenariosim.scenario import ModelsConfig, Phase, Scenario
 from scenariosim.settings import load_settings
 
@@ -76,3 +76,18 @@ def test_a_budget_the_scenario_sets_is_used_on_every_backend() -> None:
     settings = load_settings(google_api_key="fake-key-123")
     gemini = _agent(600, settings)
     assert gemini.chat.max_output_tokens == 600
+
+
+def test_backends_are_a_value_a_copy_with_another_backend_leaves_alone() -> None:
+    builtin = backends_for(load_settings())
+    added = builtin.with_backend("chat", "extra", lambda spec, settings, options: None)
+    assert "extra" in added.chat and "extra" not in builtin.chat
+    assert {"local", "gemini", "ollama", "openai"} <= set(builtin.chat)
+    assert {"local", "gemini"} <= set(builtin.image) and "local" in builtin.embedding
+
+
+def test_the_backend_modules_setting_adds_the_backends_a_module_marks() -> None:
+    settings = load_settings(backend_modules=["fake_backends"])
+    assert "fake" in backends_for(settings).chat and "fake" not in backends_for().chat
+    with pytest.raises(ConfigError, match="backend module 'no_such_module'"):
+        backends_for(load_settings(backend_modules=["no_such_module"]))

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_backends import demo_scenario, fake_cli_env
+from fake_backends import demo_scenario, fake_backends, fake_cli_env
 from fault_injection import FaultRates, FaultyChatModel
 from langchain_core.language_models import BaseChatModel
 from typer.testing import CliRunner
@@ -14,7 +14,6 @@ from scenariosim.cli import app
 from scenariosim.graph.replay import checkpoint_history, retry_point
 from scenariosim.graph.run import run_scenario
 from scenariosim.jsonl import read_jsonl
-from scenariosim.models.registry import CHAT_BACKENDS
 
 pytestmark = pytest.mark.slow  # two demo runs on fake models, with real backoff waits
 
@@ -38,9 +37,8 @@ def _failed(run_dir: Path) -> list[dict[str, Any]]:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("retry")
     with fake_cli_env(root) as settings:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setitem(CHAT_BACKENDS, "fake", outage_chat)
-            source = run_scenario(demo_scenario(), settings, run_id="outage")
+        outage = fake_backends().with_backend("chat", "fake", outage_chat)
+        source = run_scenario(demo_scenario(), settings, run_id="outage", backends=outage)
         done = runner.invoke(app, ["replay", "outage", "--retry-failed", "--run-id", "again"])
         assert done.exit_code == 0, done.output
     return {"source": source.run_dir, "fork": root / "outputs" / "again", "output": done.output}

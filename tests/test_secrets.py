@@ -1,19 +1,18 @@
 """API keys never reach a run's files, the cache, the console, the logs or an error message."""
 
+import json
 import logging
 import socket
 from pathlib import Path
 
 import pytest
-from fake_chat import SchemaAnsweringChatModel
-from langchain_core.embeddings import DeterministicFakeEmbedding
+from fake_backends import FAKE_MODULES
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from scenariosim.agents.calls import AgentModel, call_structured
 from scenariosim.cli import app
 from scenariosim.models import make_chat_model
-from scenariosim.models.registry import CHAT_BACKENDS, EMBEDDING_BACKENDS
 from scenariosim.settings import load_settings
 
 pytestmark = pytest.mark.faults
@@ -56,13 +55,8 @@ def test_the_key_is_loaded_but_never_shown_by_settings(keys_set) -> None:
 def test_no_file_of_a_run_nor_its_output_or_logs_holds_the_key(
     keys_set, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setitem(
-        CHAT_BACKENDS, "fake", lambda spec, settings, options: SchemaAnsweringChatModel()
-    )
-    monkeypatch.setitem(
-        EMBEDDING_BACKENDS, "fake", lambda spec, settings: DeterministicFakeEmbedding(size=32)
-    )
     monkeypatch.setenv("SCENARIOSIM_EMBEDDING_MODEL", "fake")
+    monkeypatch.setenv("SCENARIOSIM_BACKEND_MODULES", json.dumps(FAKE_MODULES))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "fuel.md").write_text(

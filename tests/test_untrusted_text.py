@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_backends import fake_backends
 from fake_chat import SchemaAnsweringChatModel
 from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.embeddings import DeterministicFakeEmbedding
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 from pydantic import PrivateAttr
@@ -21,7 +21,6 @@ from pydantic import PrivateAttr
 from scenariosim.agents.persona_agent import post_prompt
 from scenariosim.agents.schemas import DraftLabels, Fact, PersonaCard
 from scenariosim.graph.run import RunResult, run_scenario
-from scenariosim.models.registry import CHAT_BACKENDS, EMBEDDING_BACKENDS
 from scenariosim.scenario import Scenario
 from scenariosim.settings import load_settings
 
@@ -75,10 +74,7 @@ def _corpus(folder: Path, hostile: bool) -> Path:
 
 def _run(root: Path, hostile: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[RunResult, Any]:
     chat = RecordingModel(hostile=hostile)
-    monkeypatch.setitem(CHAT_BACKENDS, "fake", lambda spec, settings, options: chat)
-    monkeypatch.setitem(
-        EMBEDDING_BACKENDS, "fake", lambda spec, settings: DeterministicFakeEmbedding(size=32)
-    )
+    backends = fake_backends().with_backend("chat", "fake", lambda spec, settings, options: chat)
     scenario = Scenario.model_validate(
         {
             "name": "untrusted",
@@ -101,7 +97,9 @@ def _run(root: Path, hostile: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Ru
         }
     )
     settings = load_settings(cache_dir=root / "cache", embedding_model="fake")
-    result = run_scenario(scenario, settings, out_dir=root / "runs", use_cache=False)
+    result = run_scenario(
+        scenario, settings, out_dir=root / "runs", use_cache=False, backends=backends
+    )
     return result, chat
 
 

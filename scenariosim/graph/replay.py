@@ -35,6 +35,7 @@ from scenariosim.graph.run import (
     resume_run,
 )
 from scenariosim.jsonl import jsonl_text, read_jsonl
+from scenariosim.models.registry import Backends
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.overrides import apply_overrides
 from scenariosim.settings import Settings, load_settings
@@ -227,6 +228,7 @@ def prepare_fork(
     settings: Settings | None = None,
     out_dir: Path | None = None,
     new_run_id: str | None = None,
+    backends: Backends | None = None,
 ) -> tuple[str, CheckpointInfo]:
     """Make the fork's run folder, ready to resume; returns its run id and the fork point."""
     settings = settings or load_settings()
@@ -234,11 +236,11 @@ def prepare_fork(
     source = out_dir / run_id
     if not source.is_dir():
         raise ConfigError(f"no run '{run_id}' in {out_dir}: check the id (ls {out_dir}).")
-    recorded = read_resolved_scenario(source, settings)
+    recorded = read_resolved_scenario(source, settings, backends)
     scenario = apply_overrides(recorded.scenario, changes, forbidden=FIXED)
     # The changed scenario is resolved again from the source's decisions: what came from
     # settings (embedding spec, an unchanged image choice) stays as the source ran it.
-    forked = resolve_scenario(scenario, settings, previous=recorded)
+    forked = resolve_scenario(scenario, settings, previous=recorded, backends=backends)
     history = checkpoint_history(source)
     fork = find_fork_point(history, point)
     new_run_id = new_run_id or f"{run_id}-fork{fork.step}-{dt.datetime.now():%H%M%S%f}"
@@ -282,11 +284,18 @@ def replay_run(
     new_run_id: str | None = None,
     use_cache: bool = True,
     quiet: bool = True,
+    backends: Backends | None = None,
 ) -> RunResult:
     """Fork `run_id` at `point` with `changes` and run the fork to the end."""
     settings = settings or load_settings()
-    fork_id, _ = prepare_fork(run_id, point, changes, settings, out_dir, new_run_id)
+    fork_id, _ = prepare_fork(run_id, point, changes, settings, out_dir, new_run_id, backends)
     # A fork runs with changed settings on purpose: its inputs may differ from the source's.
     return resume_run(
-        fork_id, settings, out_dir, use_cache=use_cache, quiet=quiet, allow_changed_inputs=True
+        fork_id,
+        settings,
+        out_dir,
+        use_cache=use_cache,
+        quiet=quiet,
+        allow_changed_inputs=True,
+        backends=backends,
     )

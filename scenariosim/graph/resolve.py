@@ -20,7 +20,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from scenariosim.agents.calibration import rubric_trusted
-from scenariosim.models.registry import ModelSpec, check_spec, default_max_tokens, parse_spec
+from scenariosim.models.registry import (
+    Backends,
+    ModelSpec,
+    backends_for,
+    check_spec,
+    default_max_tokens,
+    parse_spec,
+)
 from scenariosim.scenario import Scenario
 from scenariosim.settings import TOML_FILE, Settings
 
@@ -122,8 +129,8 @@ class ResolvedScenario(_Frozen):
 DECISION_KEYS = ("image_model", "image_model_source", "embedding_spec", "seed", "critic")
 
 
-def _chat(spec: str, key: str, budget: int | None) -> ChatChoice:
-    parsed = check_spec("chat", spec, key)
+def _chat(spec: str, key: str, budget: int | None, backends: Backends) -> ChatChoice:
+    parsed = check_spec("chat", spec, key, backends)
     return ChatChoice(
         backend=parsed.backend, name=parsed.name, max_tokens=budget or default_max_tokens(parsed)
     )
@@ -137,7 +144,7 @@ def _setting_source(settings: Settings) -> str:
     return f"the image_model setting ({TOML_FILE} or a keyword argument)"
 
 
-def _image(scenario: Scenario, settings: Settings) -> ImageChoice:
+def _image(scenario: Scenario, settings: Settings, backends: Backends) -> ImageChoice:
     """The scenario's `models.images` when it names a backend other than `local`; else the
     `image_model` setting, and the record says so when it replaces the scenario's `local`."""
     written = scenario.models.images
@@ -150,7 +157,7 @@ def _image(scenario: Scenario, settings: Settings) -> ImageChoice:
         spec, source = settings.image_model, _setting_source(settings)
         if parse_spec(spec) != parse_spec(written):
             source += f", replacing the scenario's models.images: {written}"
-    parsed = check_spec("image", spec, "models.images")
+    parsed = check_spec("image", spec, "models.images", backends)
     return ImageChoice(backend=parsed.backend, name=parsed.name, source=source)
 
 
@@ -166,7 +173,10 @@ def _critic(scenario: Scenario, critic_spec: ModelSpec) -> CriticChoice:
 
 
 def resolve_scenario(
-    scenario: Scenario, settings: Settings, previous: ResolvedScenario | None = None
+    scenario: Scenario,
+    settings: Settings,
+    previous: ResolvedScenario | None = None,
+    backends: Backends | None = None,
 ) -> ResolvedScenario:
     """Decide everything a run of `scenario` will use; a ConfigError naming the key when a
     spec names no known backend, before anything is written or loaded.
@@ -174,15 +184,16 @@ def resolve_scenario(
     `previous` (a replay fork's source) keeps what came from settings rather than from the
     scenario: the embedding spec, and the image choice while `models.images` is unchanged.
     """
+    backends = backends or backends_for(settings)
     budget = scenario.models.max_tokens
-    agent = _chat(scenario.models.agent, "models.agent", budget)
-    critic_model = _chat(scenario.models.critic, "models.critic", budget)
+    agent = _chat(scenario.models.agent, "models.agent", budget, backends)
+    critic_model = _chat(scenario.models.critic, "models.critic", budget, backends)
     if previous is not None and previous.scenario.models.images == scenario.models.images:
         images = previous.images
     else:
-        images = _image(scenario, settings)
+        images = _image(scenario, settings, backends)
     embedding = previous.embedding if previous is not None else settings.embedding_model
-    embedding_spec = check_spec("embedding", embedding, "embedding_model setting")
+    embedding_spec = check_spec("embedding", embedding, "embedding_model setting", backends)
     return ResolvedScenario(
         scenario=scenario,
         seed=scenario.seed,
@@ -197,7 +208,10 @@ def resolve_scenario(
 
 
 def from_record(
-    scenario: Scenario, recorded: dict[str, Any], settings: Settings
+    scenario: Scenario,
+    recorded: dict[str, Any],
+    settings: Settings,
+    backends: Backends | None = None,
 ) -> ResolvedScenario:
     """The resolved scenario a run wrote (`record()`), read back as it was decided.
 
@@ -231,7 +245,7 @@ def from_record(
             critic=CriticChoice(**critic),
         )
     else:
-        resolved = resolve_scenario(scenario, settings)
+        resolved = resolve_scenario(scenario, settings, backends=backends)
         budgets = recorded.get("max_tokens") or {}
         update: dict[str, Any] = {}
         for role, field in (("agent", "agent"), ("critic", "critic_model")):

@@ -44,6 +44,7 @@ from scenariosim.graph.world import World, open_world
 from scenariosim.jsonl import JsonlWriter, read_jsonl
 from scenariosim.models import ChatOptions, make_chat_model, make_image_backend
 from scenariosim.models.cache import SqliteCallCache
+from scenariosim.models.registry import Backends, backends_for
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Scenario
 from scenariosim.settings import Settings, load_settings
@@ -70,6 +71,7 @@ def make_agent_model(
     resolved: ResolvedScenario,
     settings: Settings,
     cache: SqliteCallCache | None,
+    backends: Backends | None = None,
 ) -> AgentModel:
     """The model a run's agents or critic call: the resolved sampling options on `choice`."""
     options = ChatOptions(
@@ -77,7 +79,7 @@ def make_agent_model(
     )
     return AgentModel(
         spec=str(choice.spec),
-        chat=make_chat_model(choice.spec, settings, options),
+        chat=make_chat_model(choice.spec, settings, options, backends),
         cache=cache,
         max_tokens=choice.max_tokens,
     )
@@ -118,10 +120,12 @@ def read_resolved(run_dir: Path) -> Scenario:
     return read_resolved_file(run_dir)[0]
 
 
-def read_resolved_scenario(run_dir: Path, settings: Settings) -> ResolvedScenario:
+def read_resolved_scenario(
+    run_dir: Path, settings: Settings, backends: Backends | None = None
+) -> ResolvedScenario:
     """What a run resolved at its start, read back from its folder (checked whole)."""
     scenario, recorded = read_resolved_file(run_dir)
-    return from_record(scenario, recorded, settings)
+    return from_record(scenario, recorded, settings, backends)
 
 
 def _progress_bar(scenario: Scenario, quiet: bool) -> tuple[Progress, Callable[[str, str], None]]:
@@ -158,16 +162,20 @@ def _execute(
     quiet: bool,
     resumable: ResumableRun | None = None,
     allow_changed_inputs: bool = False,
+    backends: Backends | None = None,
 ) -> RunResult:
+    backends = backends or backends_for(settings)
     scenario = resolved.scenario
     changes: dict[str, dict[str, Any]] = {}
     if resumable is not None:  # before any write: the inputs must be the ones the run recorded
         with scratch_inputs(scenario, settings) as (probe_scenario, probe_settings):
             probe = resolved.model_copy(update={"scenario": probe_scenario})
-            found = world_inputs(open_world(probe, probe_settings)).record()
+            found = world_inputs(open_world(probe, probe_settings, backends)).record()
         wanted = {k: v for k, v in found.items() if k in resumable.recorded}
         changes = changed_inputs(resumable, wanted, allow_changed_inputs)
-    world = open_world(resolved, settings)  # checks every input file before loading a model
+    world = open_world(
+        resolved, settings, backends
+    )  # checks every input file before loading a model
     inputs = world_inputs(world)
     if resumable is None:
         resolved = resolved.with_inputs(inputs)
@@ -177,7 +185,7 @@ def _execute(
             _record_changed_inputs(run_dir, changes)
         resolved = resolved.with_inputs(inputs)
     # Built before any chat model so a bad image spec or a missing key fails first.
-    image_backend = make_image_backend(resolved.images.spec, settings)
+    image_backend = make_image_backend(resolved.images.spec, settings, backends)
     cache = SqliteCallCache(settings.cache_dir / "llm-calls.sqlite") if use_cache else None
     traces = TraceWriter(run_dir / "traces.jsonl", run_id)
     progress, on_artifact = _progress_bar(scenario, quiet)
@@ -189,8 +197,8 @@ def _execute(
         references=world.references,
         known_names=world.known_names,
         embeddings=world.embeddings,
-        agent_model=make_agent_model(resolved.agent, resolved, settings, cache),
-        critic_model=make_agent_model(resolved.critic_model, resolved, settings, cache),
+        agent_model=make_agent_model(resolved.agent, resolved, settings, cache, backends),
+        critic_model=make_agent_model(resolved.critic_model, resolved, settings, cache, backends),
         records=JsonlWriter(run_dir / "records.jsonl"),
         feed=Feed.from_records(
             read_jsonl(run_dir / "records.jsonl")[0], [p.id for p in scenario.phases]
@@ -245,10 +253,15 @@ def run_scenario(
     run_id: str | None = None,
     use_cache: bool = True,
     quiet: bool = True,
+    backends: Backends | None = None,
 ) -> RunResult:
-    """Run `scenario` from the start into `<out_dir>/<run_id>/`."""
+    """Run `scenario` from the start into `<out_dir>/<run_id>/`; `backends` (default: those
+    `settings` name, `models.registry.backends_for`) make its models."""
     settings = settings or load_settings()
-    resolved = resolve_scenario(scenario, settings)  # the one resolution; fails before writing
+    backends = backends or backends_for(settings)
+    resolved = resolve_scenario(
+        scenario, settings, backends=backends
+    )  # the one resolution; fails before writing
     run_id = run_id or new_run_id(scenario)
     run_dir = (out_dir or settings.output_dir) / run_id
     if run_dir.exists() and any(run_dir.iterdir()):
@@ -257,7 +270,9 @@ def run_scenario(
         )
     run_dir.mkdir(parents=True, exist_ok=True)
     try:
-        return _execute(resolved, run_id, run_dir, settings, False, use_cache, quiet)
+        return _execute(
+            resolved, run_id, run_dir, settings, False, use_cache, quiet, backends=backends
+        )
     except ScenarioSimError:
         if not any(run_dir.iterdir()):
             run_dir.rmdir()  # a run that failed on its input leaves no empty folder behind
@@ -271,6 +286,7 @@ def resume_run(
     use_cache: bool = True,
     quiet: bool = True,
     allow_changed_inputs: bool = False,
+    backends: Backends | None = None,
 ) -> RunResult:
     """Continue a run from its last checkpoint with the scenario it was started with.
 
@@ -284,7 +300,7 @@ def resume_run(
     run_dir = (out_dir or settings.output_dir) / run_id
     resumable = check_run_folder(run_dir, run_id)
     return _execute(
-        from_record(resumable.scenario, resumable.recorded, settings),
+        from_record(resumable.scenario, resumable.recorded, settings, backends),
         run_id,
         run_dir,
         settings,
@@ -293,4 +309,5 @@ def resume_run(
         quiet,
         resumable=resumable,
         allow_changed_inputs=allow_changed_inputs,
+        backends=backends,
     )

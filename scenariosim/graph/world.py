@@ -24,6 +24,7 @@ from scenariosim.knowledge.gazetteer import load_gazetteer
 from scenariosim.knowledge.references import ReferenceLibrary, add_shipped, default_root
 from scenariosim.knowledge.store import CorpusStore, IngestReport, RetrievalFilter
 from scenariosim.models import make_embeddings
+from scenariosim.models.registry import Backends
 from scenariosim.outputs.records import ReferenceUse
 from scenariosim.personas.enrich import Persona, enrich, persona_id
 from scenariosim.personas.load import Census, load_census
@@ -107,7 +108,9 @@ def _sample(census: Census, scenario: Scenario) -> pd.DataFrame:
     )
 
 
-def open_world(resolved: ResolvedScenario, settings: Settings) -> World:
+def open_world(
+    resolved: ResolvedScenario, settings: Settings, backends: Backends | None = None
+) -> World:
     """The resolved scenario's world; its embedding spec is the one the run resolved."""
     scenario = resolved.scenario
     corpus_dir = scenario.world.corpus or SHIPPED_CORPUS
@@ -119,7 +122,7 @@ def open_world(resolved: ResolvedScenario, settings: Settings) -> World:
     ids = [persona_id(h, i) for h, i in zip(rows["hid"], rows["idno"], strict=True)]
     design = rows.set_index(pd.Index(ids))
 
-    embeddings = make_embeddings(resolved.embedding, settings)
+    embeddings = make_embeddings(resolved.embedding, settings, backends)
     embedding_model = getattr(embeddings, "model_name", resolved.embedding)
     retrieval = scenario.retrieval
     store = CorpusStore.open(

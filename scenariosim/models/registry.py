@@ -1,14 +1,20 @@
-"""Spec parsing and the backend registries.
+"""Spec parsing and the backend registry.
 
 A spec is `backend` or `backend:model-name` (`local`, `gemini:gemini-2.5-flash`,
-`ollama:llama3.2`). Each backend module registers a factory for its prefix; the default
-backend registers exactly like the others.
+`ollama:llama3.2`). Each backend module marks a factory for its prefix
+(`@register_chat_backend("local")`); the default backend is marked exactly like the others.
+A `Backends` value holds the factories found in a tuple of modules: the built-in ones, the
+modules of installed plugins (entry point group `scenariosim.backends`) and the modules the
+`backend_modules` setting names. It is immutable and passed to whatever makes a model; there
+is no process-wide table to register into or patch.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
 from importlib import import_module
-from typing import TYPE_CHECKING, Literal
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
@@ -51,14 +57,11 @@ def default_max_tokens(spec: "str | ModelSpec") -> int:
 ChatFactory = Callable[[ModelSpec, Settings, ChatOptions], BaseChatModel]
 EmbeddingsFactory = Callable[[ModelSpec, Settings], Embeddings]
 ImageFactory = Callable[[ModelSpec, Settings], "ImageBackend"]
+Kind = Literal["chat", "embedding", "image"]
 
-CHAT_BACKENDS: dict[str, ChatFactory] = {}
-EMBEDDING_BACKENDS: dict[str, EmbeddingsFactory] = {}
-IMAGE_BACKENDS: dict[str, ImageFactory] = {}
-
-# Modules whose import registers backends; imported on first use so that `scenariosim --help`
-# does not pay for llama.cpp, torch or the Google client.
-_BACKEND_MODULES = (
+# Modules whose factories are the built-in backends; imported on first use so that
+# `scenariosim --help` does not pay for llama.cpp, torch or the Google client.
+BUILTIN_MODULES = (
     "scenariosim.models.chat_local",
     "scenariosim.models.gemini",
     "scenariosim.models.chat_openai",
@@ -66,37 +69,81 @@ _BACKEND_MODULES = (
     "scenariosim.models.image_local",
     "scenariosim.models.image_gemini",
 )
+# Installed packages can add backends: an entry point in this group names a module.
+ENTRY_POINT_GROUP = "scenariosim.backends"
+_MARK = "__scenariosim_backend__"
+
+
+@dataclass(frozen=True)
+class Backends:
+    """Backend factories by kind and spec prefix: an immutable value, built from modules
+    (`backends_for`) and passed to whatever makes models; nothing registers into it."""
+
+    chat: Mapping[str, ChatFactory] = field(default_factory=dict)
+    embedding: Mapping[str, EmbeddingsFactory] = field(default_factory=dict)
+    image: Mapping[str, ImageFactory] = field(default_factory=dict)
+
+    def of(self, kind: Kind) -> Mapping[str, Any]:
+        return {"chat": self.chat, "embedding": self.embedding, "image": self.image}[kind]
+
+    def with_backend(self, kind: Kind, prefix: str, factory: Any) -> "Backends":
+        """A copy with `factory` under `prefix` (this one is left as it is)."""
+        return replace(self, **{kind: {**self.of(kind), prefix: factory}})
+
+
+def _marker(kind: Kind, prefix: str) -> Callable[[Any], Any]:
+    def mark(factory: Any) -> Any:
+        setattr(factory, _MARK, (kind, prefix))
+        return factory
+
+    return mark
 
 
 def register_chat_backend(prefix: str) -> Callable[[ChatFactory], ChatFactory]:
-    def register(factory: ChatFactory) -> ChatFactory:
-        CHAT_BACKENDS[prefix] = factory
-        return factory
-
-    return register
+    """Mark a module's function as the chat factory of `prefix`; `backends_from` finds it."""
+    return _marker("chat", prefix)
 
 
-def register_embedding_backend(
-    prefix: str,
-) -> Callable[[EmbeddingsFactory], EmbeddingsFactory]:
-    def register(factory: EmbeddingsFactory) -> EmbeddingsFactory:
-        EMBEDDING_BACKENDS[prefix] = factory
-        return factory
-
-    return register
+def register_embedding_backend(prefix: str) -> Callable[[EmbeddingsFactory], EmbeddingsFactory]:
+    return _marker("embedding", prefix)
 
 
 def register_image_backend(prefix: str) -> Callable[[ImageFactory], ImageFactory]:
-    def register(factory: ImageFactory) -> ImageFactory:
-        IMAGE_BACKENDS[prefix] = factory
-        return factory
-
-    return register
+    return _marker("image", prefix)
 
 
-def _load_backends() -> None:
-    for module in _BACKEND_MODULES:
-        import_module(module)
+def backends_from(modules: tuple[str, ...]) -> Backends:
+    """The factories marked in `modules`, later modules overriding earlier ones."""
+    backends = Backends()
+    for name in modules:
+        try:
+            module = import_module(name)
+        except ImportError as e:
+            raise ConfigError(
+                f"backend module '{name}' cannot be imported ({e}); check the backend_modules "
+                "setting (SCENARIOSIM_BACKEND_MODULES) or the installed plugins"
+            ) from e
+        for value in vars(module).values():
+            mark = getattr(value, _MARK, None)
+            if mark is not None:
+                backends = backends.with_backend(mark[0], mark[1], value)
+    return backends
+
+
+def _plugin_modules() -> tuple[str, ...]:
+    return tuple(ep.value for ep in entry_points(group=ENTRY_POINT_GROUP))
+
+
+@cache
+def _backends(modules: tuple[str, ...]) -> Backends:
+    return backends_from(modules)
+
+
+def backends_for(settings: Settings | None = None) -> Backends:
+    """The built-in backends, those of installed plugins (entry points) and those of the
+    modules the `backend_modules` setting names; built once per set of modules."""
+    extra = tuple(settings.backend_modules) if settings is not None else ()
+    return _backends((*BUILTIN_MODULES, *_plugin_modules(), *extra))
 
 
 def parse_spec(spec: str) -> ModelSpec:
@@ -114,7 +161,7 @@ def _parsed(spec: "str | ModelSpec") -> ModelSpec:
     return spec if isinstance(spec, ModelSpec) else parse_spec(spec)
 
 
-def _unknown(kind: str, spec: ModelSpec, known: dict[str, object]) -> ConfigError:
+def _unknown(kind: str, spec: ModelSpec, known: Mapping[str, object]) -> ConfigError:
     choices = ", ".join(sorted(known))
     return ConfigError(
         f"unknown {kind} model spec '{spec}': the backend must be one of {choices} "
@@ -122,48 +169,55 @@ def _unknown(kind: str, spec: ModelSpec, known: dict[str, object]) -> ConfigErro
     )
 
 
-def check_spec(kind: Literal["chat", "embedding", "image"], spec: str, key: str) -> ModelSpec:
+def check_spec(kind: Kind, spec: str, key: str, backends: Backends | None = None) -> ModelSpec:
     """`spec` parsed; raise now, naming the setting `key`, if its backend is unknown: before
     a run writes anything or loads a model."""
-    _load_backends()
-    known = {"chat": CHAT_BACKENDS, "embedding": EMBEDDING_BACKENDS, "image": IMAGE_BACKENDS}[kind]
+    known = (backends or backends_for()).of(kind)
     parsed = parse_spec(spec)
     if parsed.backend not in known:
         raise ConfigError(f"{key}: {_unknown(kind, parsed, known)}")
     return parsed
 
 
-def make_chat_model(
-    spec: str | ModelSpec, settings: Settings | None = None, options: ChatOptions | None = None
-) -> BaseChatModel:
-    """A LangChain chat model for `spec`; `with_structured_output` works on every backend."""
-    _load_backends()
+def _factory(kind: Kind, spec: "str | ModelSpec", backends: Backends) -> tuple[ModelSpec, Any]:
     parsed = _parsed(spec)
-    factory = CHAT_BACKENDS.get(parsed.backend)
+    known = backends.of(kind)
+    factory = known.get(parsed.backend)
     if factory is None:
-        raise _unknown("chat", parsed, CHAT_BACKENDS)
-    return factory(parsed, settings or load_settings(), options or ChatOptions())
+        raise _unknown(kind, parsed, known)
+    return parsed, factory
+
+
+def make_chat_model(
+    spec: str | ModelSpec,
+    settings: Settings | None = None,
+    options: ChatOptions | None = None,
+    backends: Backends | None = None,
+) -> BaseChatModel:
+    """A LangChain chat model for `spec`; `with_structured_output` works on every backend.
+    `backends`: default, those `settings` name (`backends_for`)."""
+    settings = settings or load_settings()
+    parsed, factory = _factory("chat", spec, backends or backends_for(settings))
+    return factory(parsed, settings, options or ChatOptions())
 
 
 def make_embeddings(
-    spec: str | ModelSpec = "local", settings: Settings | None = None
+    spec: str | ModelSpec = "local",
+    settings: Settings | None = None,
+    backends: Backends | None = None,
 ) -> Embeddings:
     """A LangChain `Embeddings` for `spec`; the local one is loaded once per process."""
-    _load_backends()
-    parsed = _parsed(spec)
-    factory = EMBEDDING_BACKENDS.get(parsed.backend)
-    if factory is None:
-        raise _unknown("embedding", parsed, EMBEDDING_BACKENDS)
-    return factory(parsed, settings or load_settings())
+    settings = settings or load_settings()
+    parsed, factory = _factory("embedding", spec, backends or backends_for(settings))
+    return factory(parsed, settings)
 
 
 def make_image_backend(
-    spec: str | ModelSpec = "local", settings: Settings | None = None
+    spec: str | ModelSpec = "local",
+    settings: Settings | None = None,
+    backends: Backends | None = None,
 ) -> "ImageBackend":
     """An image backend for `spec`: `local` (offline renderer) or e.g. `gemini:<image model>`."""
-    _load_backends()
-    parsed = _parsed(spec)
-    factory = IMAGE_BACKENDS.get(parsed.backend)
-    if factory is None:
-        raise _unknown("image", parsed, IMAGE_BACKENDS)
-    return factory(parsed, settings or load_settings())
+    settings = settings or load_settings()
+    parsed, factory = _factory("image", spec, backends or backends_for(settings))
+    return factory(parsed, settings)
