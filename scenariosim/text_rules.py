@@ -308,6 +308,11 @@ def repeated_phrases(text: str, n: int = 4, times: int = 3) -> list[str]:
     for i in range(len(tokens_) - n + 1):
         gram = tuple(tokens_[i : i + n])
         seen[gram] = seen.get(gram, 0) + 1
+    # A short clause said `times` times ("I'm afraid, I'm afraid, I'm afraid.") is a loop too.
+    for clause in re.split(r"[,.;:!?]+", text):
+        key = tuple(words(clause))
+        if len(key) >= 2:
+            seen[key] = seen.get(key, 0) + 1
     return sorted(" ".join(g) for g, count in seen.items() if count >= times)
 
 
@@ -325,7 +330,7 @@ EMOTION_WORDS: dict[str, tuple[str, ...]] = {
     "fear": (
         "afraid", "scared", "fear", "worried", "worry", "worries", "frightened", "nervous",
         "anxious", "terrified", "dangerous", "what if", "how will", "how do i", "panic",
-        "can't afford", "cannot afford",
+        "can't afford", "cannot afford", "scares",
     ),
     "hope": (
         "hope", "hopeful", "maybe", "finally", "better days", "one day", "will listen",
@@ -337,7 +342,7 @@ EMOTION_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "pride": (
         "proud", "pride", "honour", "honor", "brave", "stood up", "standing up", "dignity",
-        "heroes", "respect",
+        "heroes", "respect", "courage",
     ),
     "calm": (
         "calm", "calmly", "patience", "patient", "both sides", "let's see", "let us see",
@@ -358,7 +363,7 @@ STANCE_WORDS: dict[str, tuple[str, ...]] = {
         "on their side", "fight", "stand up", "speak out", "not fair", "unfair",
         "to blame", "can't afford", "cannot afford", "give us back", "pay us back",
         "bring back", "old price", "we need", "listen to us", "should listen", "too much",
-        "we deserve",
+        "we deserve", "i'm with the", "i am with the", "i support the", "on the side of",
     ),
     # Sides with the government or the measure, or against the protest's methods.
     "oppose_protest": (
@@ -370,19 +375,21 @@ STANCE_WORDS: dict[str, tuple[str, ...]] = {
         "move the lorries", "open the road", "open the roads", "get back to work",
         "with the government", "support the government", "government is right",
         "government is doing the right", "reform is good", "good thing",
+        "side of the government", "against the protesters", "protesters should",
+        "with the council", "with the ministry", "with the police", "with the authorities",
     ),
     # Takes no side, or is unsure.
     "neutral": (
         "both sides", "not sure", "don't know", "do not know", "wait and see", "let's see",
         "we'll see", "who is right", "nobody is telling", "any news", "is it true",
-        "i wonder", "no idea",
+        "i wonder", "no idea", "hard to say",
     ),
 }  # fmt: skip
 
 RELATION_CUES: dict[str, tuple[str, ...]] = {
     "agrees": (
-        "agree", "same here", "exactly", "so true", "you're right", "you are right", "yes",
-        "me too", "same", "true", "well said", "with you",
+        "agree", "same here", "exactly", "so true", "that's true", "it's true", "very true",
+        "you're right", "you are right", "yes", "me too", "same", "well said", "with you",
     ),
     "disagrees": (
         "disagree", "no,", "not true", "wrong", "but", "try ", "nonsense", "you don't",
@@ -392,14 +399,15 @@ RELATION_CUES: dict[str, tuple[str, ...]] = {
 
 
 def cues(text: str, vocabulary: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    """How many distinct cue phrases of each label the text holds."""
+    """How many distinct cue phrases of each label the text holds. A phrase that ends in a
+    letter also matches its plural ("against the protest" in "against the protests")."""
     lowered = " " + " ".join(words(text)) + " "
     raw = " " + text.lower().replace("’", "'") + " "
     counts = {}
     for label, phrases in vocabulary.items():
         found = 0
         for phrase in phrases:
-            pattern = rf"(?<![\w']){re.escape(phrase.strip())}(?![\w'])"
+            pattern = rf"(?<![\w']){re.escape(phrase.strip())}(?:e?s)?(?![\w'])"
             if re.search(pattern, lowered) or (not phrase[-1].isalnum() and phrase in raw):
                 found += 1
         counts[label] = found

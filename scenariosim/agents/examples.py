@@ -9,7 +9,8 @@ File format (one example per block, blocks separated by a blank line, `#` lines 
 comments): posts.txt blocks are `News:` / `Post by <author>, <age>, <job>, <emotion word>,
 <stance words>:` / text; comments.txt blocks add a `Post by <name>: <text>` line and the
 author line ends `<relation>, <emotion word>`; scenes.txt blocks are `Photo of:` /
-`Scene:`, preceded by the `Post:` the photo goes with; signs.txt blocks are `About:` / `Sign:`.
+`Scene:`, preceded by the `Post:` the photo goes with; signs.txt blocks are `About:` / `Sign:`;
+openers.txt blocks are a `<label kind>: <value>` line and one opener per line.
 """
 
 import random
@@ -120,6 +121,17 @@ def pick_examples(
     last = rng.choice([e for e, o in zip(pool, overlap, strict=True) if o == best])
     rest = [e for e in pool if e is not last]
     return [*rng.sample(rest, k=min(k - 1, len(rest))), last]
+
+
+@cache
+def openers() -> dict[str, tuple[str, ...]]:
+    """Label value -> the openers a sentence carrying it may start with (`openers.txt`):
+    stance values, emotion values and reply relations, e.g. "anger" -> ("I'm angry", ...)."""
+    found = {}
+    for block in _blocks("openers.txt"):
+        value = block[0].split(":", 1)[1].strip()
+        found[value] = tuple(line.strip() for line in block[1:])
+    return found
 
 
 @cache

@@ -9,8 +9,13 @@ examples (`examples/*.txt`) and ends with the author line the model completes, e
     News: <fact>
     Post by Kanan, 45, farmer, angry, for the protest:
 
-The model writes one line; `draw_candidates` draws several at once from the one evaluated
-prompt, and the critic keeps the best that passes its checks. Untrusted text (news,
+The model writes one line of two sentences under a grammar (`steered_grammar`): one opens
+with an opener of the assigned stance (a reply: its relation) and the other with an opener of
+the assigned emotion (`examples/openers.txt`), in the order the model likes; it writes the
+rest. Measured on bench_candidates (SmolLM2-135M, 48 candidates): 3 passed every check with
+a free line, 16 with the openers; "does not carry its labels" fell from 41 to 10.
+`draw_candidates` draws several at once from the one evaluated prompt, and the critic keeps
+the best that passes its checks. Chat backends get the same prompt without the grammar. Untrusted text (news,
 other people's posts) is passed through `as_data` and sits on its own labelled line.
 """
 
@@ -23,6 +28,7 @@ from scenariosim.agents.examples import (
     EMOTION_WORD,
     STANCE_WORDS,
     comment_examples,
+    openers,
     pick_examples,
     post_examples,
     scene_examples,
@@ -38,6 +44,9 @@ SHOTS = 3
 # grammar sampler many times slower.
 LINE_GRAMMAR = 'root ::= [A-Za-z"\'] [^\\n\\[\\]{}<>#@*_|\\\\]+ "\\n"'
 SIGN_GRAMMAR = 'root ::= [A-Z] [A-Z \']+ "\\n"'
+# The rest of a sentence after its opener: no newline, brackets, markup, hashtags or handles,
+# no sentence end except a decimal point.
+_REST = 'rest ::= ([^\\n.!?\\[\\]{}<>#@*_|\\\\] | "." [0-9])*'
 ATTRIBUTE_WORDS = {
     "sign": "a sign",
     "photo": "a photo held up",
@@ -66,6 +75,39 @@ class Prompt:
         and the system line chat backends get, so equal hashes mean equal instructions."""
         digest = hashlib.sha256("\n\0".join([CONTINUE_SYSTEM, self.grammar, self.text]).encode())
         return digest.hexdigest()[:12]
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def steered_grammar(
+    first: tuple[str, ...], second: tuple[str, ...], first_ends: str = "[.!?]"
+) -> str:
+    """GBNF for one line of two sentences, in either order: one opens with an opener from
+    `first` and ends with `first_ends` (a grammar term, '"?"' for a question), the other
+    opens with one from `second`. An empty `first` lets that sentence open as it likes."""
+    head = f"({' | '.join(map(_literal, first))})" if first else "[A-Z]"
+    return "\n".join(
+        [
+            'root ::= a " " b "\\n" | b " " a "\\n"',
+            f"a ::= {head} rest {first_ends}",
+            f"b ::= ({' | '.join(map(_literal, second))}) rest [.!?]",
+            _REST,
+        ]
+    )
+
+
+def post_grammar(labels: DraftLabels) -> str:
+    """A post opens one sentence with its stance and the other with its emotion."""
+    return steered_grammar(openers()[labels.stance], openers()[labels.emotion])
+
+
+def comment_grammar(labels: DraftLabels) -> str:
+    """A reply opens one sentence with its relation (an "asks" reply's ends in "?") and the
+    other with its emotion."""
+    ends = '"?"' if labels.relation == "asks" else "[.!?]"
+    return steered_grammar(openers()[labels.relation], openers()[labels.emotion], ends)
 
 
 def short_job(occupation: str) -> str:
@@ -97,7 +139,7 @@ def post_prompt(persona: PersonaCard, facts: list[Fact], labels: DraftLabels, se
         f"Post by {author_line(persona, EMOTION_WORD[labels.emotion], STANCE_WORDS[labels.stance])}:\n"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_post", text, LINE_GRAMMAR)
+    return Prompt("write_post", text, post_grammar(labels))
 
 
 def comment_prompt(
@@ -119,7 +161,7 @@ def comment_prompt(
         f"Reply by {author_line(persona, labels.relation, EMOTION_WORD[labels.emotion])}:\n"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_comment", text, LINE_GRAMMAR)
+    return Prompt("write_comment", text, comment_grammar(labels))
 
 
 def attribute_words(attributes: dict[str, bool]) -> str:

@@ -1,0 +1,95 @@
+"""The openers the writers' grammar steers with (agents/examples/openers.txt): each carries
+its own label as the critic reads labels, and no other; the grammar built from them parses.
+"""
+
+import itertools
+
+import pytest
+
+from scenariosim.agents.checks import COPY_RUN, labels_missing
+from scenariosim.agents.examples import openers
+from scenariosim.agents.persona_agent import comment_grammar, post_grammar
+from scenariosim.agents.schemas import DraftLabels
+from scenariosim.text_rules import EMOTION_WORDS, STANCE_WORDS, emotion_cues, stance_cues
+
+STANCES = sorted(STANCE_WORDS)
+EMOTIONS = sorted(EMOTION_WORDS)
+RELATIONS = ["adds", "agrees", "asks", "disagrees"]
+# What a model writes after an opener, neutral in stance and emotion.
+REST = " the drivers at the junction"
+
+
+def test_every_label_value_has_openers() -> None:
+    table = openers()
+    for value in [*STANCES, *EMOTIONS, *RELATIONS]:
+        assert len(table[value]) >= 4, value
+
+
+def test_openers_leave_two_words_before_a_copied_run() -> None:
+    for value, phrases in openers().items():
+        for phrase in phrases:
+            assert len(phrase.split()) <= COPY_RUN - 2, (value, phrase)
+
+
+@pytest.mark.parametrize("stance", STANCES)
+def test_a_stance_opener_is_read_as_its_stance_and_no_other(stance: str) -> None:
+    for phrase in openers()[stance]:
+        text = phrase + REST + "."
+        assert labels_missing(text, DraftLabels(stance=stance)) == [], phrase
+        for other in STANCES:
+            if other != stance:
+                assert labels_missing(text, DraftLabels(stance=other)) == ["stance"], (
+                    phrase,
+                    other,
+                )
+
+
+@pytest.mark.parametrize("emotion", EMOTIONS)
+def test_an_emotion_opener_is_read_as_its_emotion_and_no_other(emotion: str) -> None:
+    for phrase in openers()[emotion]:
+        found = emotion_cues(phrase + REST + ".")
+        assert found[emotion] >= 1, phrase
+        assert max(v for k, v in found.items() if k != emotion) == 0, (phrase, found)
+
+
+def test_a_relation_opener_does_what_its_relation_says() -> None:
+    fact = "Truck drivers parked their lorries across the Karavan junction."
+    for relation in RELATIONS:
+        for phrase in openers()[relation]:
+            text = phrase + " truck drivers parked lorries at the junction"
+            text += "?" if relation == "asks" else "."
+            labels = DraftLabels(relation=relation)
+            assert labels_missing(text, labels, fact) == [], (relation, phrase)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm with the government on this.",
+        "I support the government, the drivers are wrong.",
+        "I'm on the side of the government.",
+        "I stand with the council.",
+    ],
+)
+def test_a_support_opener_turned_to_the_other_side_does_not_carry_support(text: str) -> None:
+    assert labels_missing(text, DraftLabels(stance="support_protest")) == ["stance"]
+
+
+def test_an_opener_phrase_also_matches_its_plural() -> None:
+    assert stance_cues("I'm against the protests.")["oppose_protest"] == 1
+
+
+def test_every_post_and_reply_grammar_parses() -> None:
+    from llama_cpp import LlamaGrammar
+
+    grammars = [
+        post_grammar(DraftLabels(stance=s, emotion=e))
+        for s, e in itertools.product(STANCES, EMOTIONS)
+    ]
+    grammars += [
+        comment_grammar(DraftLabels(relation=r, emotion=e))
+        for r, e in itertools.product(RELATIONS, EMOTIONS)
+    ]
+    assert len(grammars) == 3 * 6 + 4 * 6
+    for text in grammars:
+        assert LlamaGrammar.from_string(text, verbose=False) is not None
