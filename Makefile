@@ -62,5 +62,5 @@ clean:
 
 docs: install
 	$(BIN)/python -c "from scenariosim.scenario import reference_markdown; print(reference_markdown())" > docs/scenario.md
-	$(BIN)/python -m scenariosim.cli.reference > docs/cli.md
+	$(BIN)/python -m scenariosim.cli.cli_markdown > docs/cli.md
 	$(BIN)/python tests/test_bad_input.py > docs/.failure-modes.md.tmp && mv docs/.failure-modes.md.tmp docs/failure-modes.md

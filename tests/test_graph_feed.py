@@ -45,7 +45,7 @@ def test_the_first_item_of_an_id_wins_as_in_the_records_file() -> None:
 def test_a_task_id_names_its_phase_and_stage_even_when_the_phase_id_has_dashes() -> None:
     phases = ["price-hike", "blockade"]
     assert task_position(task_id("blockade", "comment", 7), phases) == (1, 1)
-    assert task_position(task_id("price-hike", "image", 0), phases) == (0, 2)
+    assert task_position(task_id("price-hike", "image_prompt", 0), phases) == (0, 2)
 
 
 def test_ids_no_planner_made_have_no_position() -> None:

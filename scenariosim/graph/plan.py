@@ -8,6 +8,7 @@ shared stance), recency and text similarity, so replies cluster into threads.
 import hashlib
 import random
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -21,20 +22,30 @@ def task_seed(*parts: object) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
-STAGES = ("post", "comment", "image")  # a phase's tasks, in the order the graph runs them
+Kind = Literal["post", "comment", "image_prompt"]
+KINDS: tuple[Kind, ...] = ("post", "comment", "image_prompt")  # in the order the graph runs them
+# The token a kind puts in its task ids and seeds. An image prompt's is "image": the ids and
+# seeds of every run so far have it, and changing it would change every image task's seed.
+ID_TOKENS: dict[Kind, str] = {"post": "post", "comment": "comment", "image_prompt": "image"}
 
 
-def task_id(phase_id: str, stage: str, index: int) -> str:
+def task_id(phase_id: str, kind: Kind, index: int) -> str:
     """The id of a task, and of the record or rejection it produces."""
-    return f"{phase_id}-{stage}-{index:03d}"
+    return f"{phase_id}-{ID_TOKENS[kind]}-{index:03d}"
+
+
+def kind_seed(scenario_seed: int, phase_id: str, kind: Kind, index: int) -> int:
+    """The seed of a task of `kind` (its draws, and each round's shifted from it)."""
+    return task_seed(scenario_seed, phase_id, ID_TOKENS[kind], index)
 
 
 def task_position(task: str, phase_ids: Sequence[str]) -> tuple[int, int] | None:
     """(phase index, stage index) of a task id, i.e. when it ran; None if no planner made it."""
     parts = task.rsplit("-", 2)
-    if len(parts) != 3 or parts[0] not in phase_ids or parts[1] not in STAGES:
+    tokens = list(ID_TOKENS.values())
+    if len(parts) != 3 or parts[0] not in phase_ids or parts[1] not in tokens:
         return None
-    return list(phase_ids).index(parts[0]), STAGES.index(parts[1])
+    return list(phase_ids).index(parts[0]), tokens.index(parts[1])
 
 
 def online(actors: Sequence[Actor]) -> list[Actor]:

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from scenariosim.errors import ConfigError
 from scenariosim.files import atomic_write_text
 from scenariosim.graph.build import build_graph
-from scenariosim.graph.plan import STAGES, task_position
+from scenariosim.graph.plan import KINDS, task_position
 from scenariosim.graph.resolve import resolve_scenario
 from scenariosim.graph.run import (
     RESOLVED_FILE,
@@ -44,7 +44,7 @@ from scenariosim.yaml_io import dump_yaml, read_yaml
 CHECKPOINTS = "checkpoints.sqlite"
 FIXED = ("personas", "phases")  # the people and phases before the fork must stay who they were
 STREAMS = ("records.jsonl", "rejected.jsonl")
-# Each stage of a phase (plan.STAGES) as the graph runs it: its planner, then its writer.
+# Each stage of a phase (one per kind, plan.KINDS) as the graph runs it: its planner, then its writer.
 STAGE_NODES = (
     ("plan_posts", "write_post"),
     ("plan_comments", "write_comment"),
@@ -196,7 +196,7 @@ def _copy_checkpoints(
 def finished_by(fork: CheckpointInfo, phase_ids: list[str]) -> Callable[[str], bool]:
     """Whether a task id had finished at the fork: its phase and stage come before the
     fork's next step. (State keeps no list of finished tasks; see `graph/state.py`.)"""
-    stage = min((NEXT_STAGE.get(name, 0) for name in fork.next), default=len(STAGES))
+    stage = min((NEXT_STAGE.get(name, 0) for name in fork.next), default=len(KINDS))
     here = (fork.phase_index or 0, stage)
 
     def finished(task: str) -> bool:

@@ -9,12 +9,12 @@ Every task carries the labels the planner assigned (`labels`, a `DraftLabels` du
 from typing import Any, TypedDict
 
 from scenariosim.agents.schemas import DraftLabels
-from scenariosim.graph.plan import task_id, task_seed
+from scenariosim.graph.plan import Kind, kind_seed, task_id
 
 
 class Task(TypedDict):
     id: str
-    kind: str  # "post", "comment" or "image_prompt"
+    kind: Kind
     phase_index: int
     persona_id: str
     seed: int
@@ -48,14 +48,14 @@ class TaskInput(TypedDict):
 
 
 def _base(
-    scenario_seed: int, phase_id: str, index: int, stage: str, kind: str, i: int, persona: str
+    scenario_seed: int, phase_id: str, index: int, kind: Kind, i: int, persona: str
 ) -> dict[str, Any]:
     return {
-        "id": task_id(phase_id, stage, i),
+        "id": task_id(phase_id, kind, i),
         "kind": kind,
         "phase_index": index,
         "persona_id": persona,
-        "seed": task_seed(scenario_seed, phase_id, stage, i),
+        "seed": kind_seed(scenario_seed, phase_id, kind, i),
         "rotation": i,
     }
 
@@ -63,7 +63,7 @@ def _base(
 def post_task(
     scenario_seed: int, phase_id: str, index: int, i: int, persona: str, labels: DraftLabels
 ) -> Task:
-    base = _base(scenario_seed, phase_id, index, "post", "post", i, persona)
+    base = _base(scenario_seed, phase_id, index, "post", i, persona)
     return Task(**base, labels=labels.model_dump())
 
 
@@ -78,7 +78,7 @@ def comment_task(
     reply_to: str,
     thread_root: str,
 ) -> CommentTask:
-    base = _base(scenario_seed, phase_id, index, "comment", "comment", i, persona)
+    base = _base(scenario_seed, phase_id, index, "comment", i, persona)
     return CommentTask(
         **base,
         labels=labels.model_dump(),
@@ -99,7 +99,7 @@ def image_task(
     violence: float,
     references: list[dict[str, Any]],
 ) -> ImageTask:
-    base = _base(scenario_seed, phase_id, index, "image", "image_prompt", i, persona)
+    base = _base(scenario_seed, phase_id, index, "image_prompt", i, persona)
     return ImageTask(
         **base,
         labels={},

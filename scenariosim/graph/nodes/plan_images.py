@@ -32,7 +32,7 @@ def plan_images(
         ctx.traces.write(
             "reference_retrieval",
             node="plan_images",
-            task_id=task_id(phase.id, "image", i),
+            task_id=task_id(phase.id, "image_prompt", i),
             persona_id=post["persona_id"],
             phase_id=phase.id,
             query=post["text"],

@@ -1,7 +1,7 @@
 """The CLI reference (docs/cli.md), generated from the Typer app so it cannot drift.
 
-`python -m scenariosim.cli.reference > docs/cli.md` (or `make docs`) rewrites it;
-tests/test_cli_reference.py fails when the file and the app disagree.
+`python -m scenariosim.cli.cli_markdown > docs/cli.md` (or `make docs`) rewrites it;
+tests/test_cli_markdown.py fails when the file and the app disagree.
 """
 
 import typer
@@ -47,7 +47,7 @@ def reference_markdown() -> str:
         "# CLI reference",
         "",
         "Generated from the Typer app (`scenariosim/cli/`) by `make docs`",
-        "(`python -m scenariosim.cli.reference`); a test keeps it in step. Every command takes",
+        "(`python -m scenariosim.cli.cli_markdown`); a test keeps it in step. Every command takes",
         "`--help`. Errors you can fix print one line and exit with code 2; `-v` before the",
         "command adds the traceback.",
         "",

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from scenariosim.cli.reference import reference_markdown
+from scenariosim.cli.cli_markdown import reference_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parents[1]
 def test_docs_cli_md_is_the_generated_reference() -> None:
     on_disk = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert on_disk == reference_markdown(), (
-        "docs/cli.md is out of date: run `make docs` (python -m scenariosim.cli.reference)"
+        "docs/cli.md is out of date: run `make docs` (python -m scenariosim.cli.cli_markdown)"
     )
 
 
