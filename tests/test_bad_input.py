@@ -869,12 +869,11 @@ def failure_modes_markdown(outcome_of: Callable[[Case], Outcome]) -> str:
         "which) and prints which it searched |",
         "| chunks far longer than a prompt (`retrieval.chunk_size: 20000`) | a writer reads "
         "chosen sentences, never a clipped chunk: one or two whole sentences of 6 to 45 words "
-        "from anywhere in its retrieved chunks (a longer sentence is skipped whole), and the "
-        "critic judges against the same ones; the `facts` trace event names each by chunk id "
-        "and character offsets, so all else in the chunks of the `retrieval` event is what was "
-        "not read. Open: the bound is in words, not tokens, so a sentence of very long words "
-        "can still overflow a small context window (the call then fails with `exceed context "
-        "window`) |",
+        "and at most 480 bytes (an upper bound on their tokens, whatever the script or word "
+        "length) from anywhere in its retrieved chunks (a longer sentence is skipped whole), "
+        "and the critic judges against the same ones; the `facts` trace event names each by "
+        "chunk id and character offsets and counts what was not read (`reading`: sentences "
+        "too long, too short or markup, characters not read) |",
         "| an output budget too small for any answer (`models.max_tokens` below 96) | refused "
         "when the scenario loads, naming the smallest budget that holds a post or reply (96); "
         "a candidate cut off by the budget is refused with `cut off by max_tokens=96 (finish "

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from scenariosim.agents.schemas import ContextChunk
 from scenariosim.cli import app
 from scenariosim.errors import ConfigError, InputFileError
 from scenariosim.graph.resume import read_resolved
@@ -674,32 +675,57 @@ def test_a_sentence_longer_than_a_fact_is_never_read_in_part() -> None:
     assert read == [FILLER[0], FILLER[1]]  # skipped whole, never cut to fit
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: agents/facts.py bounds a fact in words (6-45), not in tokens of the model's "
-    "context window; a sentence of 40 words of 480 letters is 7191 SmolLM2 tokens and the draft call fails "
-    "with 'Requested tokens (7191) exceed context window of 4096' (three attempts, unchanged)",
+def _long_word_chunk(words: list[str]) -> ContextChunk:
+    text = f"{FILLER[0]} The council said that {' '.join(words)} would change fares. {FILLER[1]}"
+    return ContextChunk(chunk_id="d#0", doc_id="d", title="t", outlet="o", date="2026-08-14",
+                        text=text, score=1.0)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "dieselpricesubsidyreform" * 20,  # a long token run: a URL, a hash, unspaced script
+        "şəhərlərarası" * 12,  # non-ASCII letters: two bytes each
+        "https://example.org/" + "a1" * 60,
+    ],
 )
-def test_a_sentence_of_long_words_is_budgeted_to_the_context_window() -> None:
+def test_a_sentence_over_the_byte_budget_is_skipped_whole_and_the_trace_says_so(
+    word: str,
+) -> None:
+    from scenariosim.agents.facts import MAX_FACT_BYTES, candidate_sentences, reading
+
+    chunk = _long_word_chunk([word] * 8)
+    long_sentence = chunk.text[len(FILLER[0]) + 1 : chunk.text.index(FILLER[1]) - 1]
+    assert len(long_sentence.split()) <= 45 < len(long_sentence.encode("utf-8")) // 10
+    assert len(long_sentence.encode("utf-8")) > MAX_FACT_BYTES
+    facts = candidate_sentences([chunk])
+    assert [f.text for f in facts] == [FILLER[0], FILLER[1]]  # never cut to fit
+    read = reading([chunk], facts)
+    assert read["sentences_too_long"] == 1 and read["sentences_usable"] == 2
+    assert read["chars_not_read"] == len(chunk.text) - len(FILLER[0]) - len(FILLER[1])
+
+
+@pytest.mark.slow
+def test_facts_at_the_byte_budget_fit_the_local_models_context_window() -> None:
     from scenariosim.agents.calls import AgentModel
-    from scenariosim.agents.facts import candidate_sentences
+    from scenariosim.agents.facts import MAX_FACT_BYTES, candidate_sentences
     from scenariosim.agents.persona_agent import draw, post_prompt
-    from scenariosim.agents.schemas import ContextChunk, DraftLabels, PersonaCard
+    from scenariosim.agents.schemas import DraftLabels, PersonaCard
     from scenariosim.models import ChatOptions, make_chat_model
     from scenariosim.scenario import LINE_TOKENS
 
-    word = "dieselpricesubsidyreform" * 20  # a long token run: a URL, a hash, unspaced script
-    text = "The council said that " + " ".join([word] * 36) + " would change fares."
-    chunk = ContextChunk(chunk_id="d#0", doc_id="d", title="t", outlet="o", date="2026-08-14",
-                         text=text, score=1.0)  # fmt: skip
+    # The worst case a fact can be: as many bytes as allowed, each byte its own token.
+    chunk = _long_word_chunk(["ə" * 50] * 4)
+    (fact,) = [f for f in candidate_sentences([chunk]) if "ə" in f.text]
+    assert MAX_FACT_BYTES - 60 < len(fact.text.encode("utf-8")) <= MAX_FACT_BYTES
     persona = PersonaCard(id="p", name="Kanan Aliyev", age=45, sex="male", province="Karavan",
                           occupation="farmer", description="A farmer.")  # fmt: skip
     labels = DraftLabels(stance="neutral", emotion="anger")
     chat = make_chat_model("local", load_settings(), ChatOptions(max_tokens=LINE_TOKENS))
-    for fact in candidate_sentences([chunk]):
-        prompt = post_prompt(persona, [fact], labels, seed=1)
-        _, call = draw(prompt, AgentModel("local", chat), 2, 1, LINE_TOKENS)
-        assert "exceed context window" not in (call.error or "")
+    prompt = post_prompt(persona, [fact, fact, fact], labels, seed=1)  # k = 3 facts
+    texts, call = draw(prompt, AgentModel("local", chat), 2, 1, LINE_TOKENS)
+    assert call.error is None and len(texts) == 2
+    assert call.input_tokens < 4096 - LINE_TOKENS
 
 
 # ---- kind 9: a budget too small for any answer is refused at load ----------------------

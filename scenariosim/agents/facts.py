@@ -7,6 +7,13 @@ ranked by cosine similarity (MiniLM or the run's embeddings) to the phase's quer
 smaller weight on the persona. Tasks of one phase take different sentences from the top of
 that ranking (a seeded rotation by task index), so a phase's posts are not all about the same
 line. Provenance keeps each fact's chunk id and character offsets in the chunk.
+
+What a writer reads is budgeted, not clipped: a sentence is read whole or not at all. It is
+usable with 6 to 45 words and at most `MAX_FACT_BYTES` bytes of UTF-8; a byte-level BPE
+tokenizer (SmolLM2's, Gemini's, GPT-style) never makes more tokens than bytes, so `k` facts
+take at most k x 480 tokens of the prompt whatever the script or the word lengths (a writer's
+prompt with its three examples and one fact stays under 1,500 tokens of SmolLM2's 4,096).
+`reading` says what of the chunks was not read, for the `facts` trace event.
 """
 
 import re
@@ -23,12 +30,13 @@ _DATELINE = re.compile(
     r"\s*[-–—]+\s*|[A-Z][\w .'-]{1,40},\s+\d{4}-\d{2}-\d{2}:\s*)"
 )
 MIN_WORDS, MAX_WORDS = 6, 45
+MAX_FACT_BYTES = 480  # UTF-8 bytes: an upper bound on the tokens a fact takes
 QUERY_WEIGHT = 0.75  # the rest goes to similarity with the persona
 TOP = 4  # tasks of a phase rotate through this many best sentences
 
 
-def candidate_sentences(chunks: list[ContextChunk]) -> list[Fact]:
-    """Every usable sentence of the chunks, with its offsets in its chunk."""
+def _sentences(chunks: list[ContextChunk]) -> list[tuple[Fact, str]]:
+    """Every sentence of the chunks (datelines cut) with why it cannot be read ("" if it can)."""
     found = []
     for chunk in chunks:
         for start, end in sentence_spans(chunk.text):
@@ -36,9 +44,35 @@ def candidate_sentences(chunks: list[ContextChunk]) -> list[Fact]:
             if dateline:
                 start += dateline.end()
             text = chunk.text[start:end]
-            if MIN_WORDS <= len(text.split()) <= MAX_WORDS and not text.startswith(("#", "|")):
-                found.append(Fact(chunk_id=chunk.chunk_id, start=start, end=end, text=text))
+            fact = Fact(chunk_id=chunk.chunk_id, start=start, end=end, text=text)
+            n_words = len(text.split())
+            if text.startswith(("#", "|")):
+                found.append((fact, "markup"))
+            elif n_words < MIN_WORDS:
+                found.append((fact, "too_short"))
+            elif n_words > MAX_WORDS or len(text.encode("utf-8")) > MAX_FACT_BYTES:
+                found.append((fact, "too_long"))
+            else:
+                found.append((fact, ""))
     return found
+
+
+def candidate_sentences(chunks: list[ContextChunk]) -> list[Fact]:
+    """Every usable sentence of the chunks, with its offsets in its chunk."""
+    return [fact for fact, why in _sentences(chunks) if not why]
+
+
+def reading(chunks: list[ContextChunk], facts: list[Fact]) -> dict[str, int]:
+    """What the writer read of its chunks and what it did not: sentences usable and skipped
+    (too long, too short, markup), and characters of the chunks read (the chosen facts) and
+    not read."""
+    counts = {"usable": 0, "too_long": 0, "too_short": 0, "markup": 0}
+    for _, why in _sentences(chunks):
+        counts[why or "usable"] += 1
+    total = sum(len(c.text) for c in chunks)
+    read = sum(f.end - f.start for f in facts)
+    return {**{f"sentences_{k}": v for k, v in counts.items()}, "chars_read": read,
+            "chars_not_read": total - read}  # fmt: skip
 
 
 def choose_facts(

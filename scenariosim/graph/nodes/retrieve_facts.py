@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from langgraph.types import Command
 
-from scenariosim.agents.facts import choose_facts
+from scenariosim.agents.facts import choose_facts, reading
 from scenariosim.agents.schemas import ContextChunk, Fact
 from scenariosim.errors import ModelError
 from scenariosim.graph.context import RunContext
@@ -35,7 +35,9 @@ def retrieve_and_choose(
     facts = choose_facts(
         chunks, phase.retrieval_query, actor.card.description, ctx.embeddings, task["rotation"], k
     )
-    ctx.traces.write("facts", **base, facts=[f.model_dump() for f in facts])
+    ctx.traces.write(
+        "facts", **base, facts=[f.model_dump() for f in facts], reading=reading(chunks, facts)
+    )
     return chunks, facts
 
 
