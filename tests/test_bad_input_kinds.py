@@ -757,6 +757,28 @@ def test_a_budget_set_with_set_is_judged_by_the_same_rule() -> None:
         apply_overrides(scenario, {"models.max_tokens": parse_value("40")})
 
 
+def test_a_candidate_cut_by_the_budget_is_named_by_its_finish_reason() -> None:
+    from scenariosim.agents.calls import CallRecord
+    from scenariosim.agents.schemas import CandidateVerdict, CheckResults, Critique
+    from scenariosim.graph.nodes.critique_candidates import _name_length_cuts
+    from scenariosim.text_rules import cut_off
+
+    texts = ["The drivers parked their lorries and I think that the", "Prices rose again today."]
+    verdicts = [
+        CandidateVerdict(index=i, text=t, checks=CheckResults(cut_off=cut_off(t)), score=1)
+        for i, t in enumerate(texts)
+    ]
+    call = CallRecord(spec="local", schema="text", seed=1, messages=[])
+    call.finish_reasons = ["length", "length"]
+    critique = Critique(verdict="reject", score=1, reasons=[], checks=CheckResults(),
+                        candidates=verdicts)  # fmt: skip
+    named = _name_length_cuts(critique, call)
+    cut = "cut off by max_tokens=96 (finish reason length)"
+    assert cut in named.candidates[0].reasons
+    # Stopped at the budget but ending a sentence: a whole text, not named as cut.
+    assert cut not in named.candidates[1].reasons
+
+
 # ---- kind 10: every exported table loads ------------------------------------------------
 
 
