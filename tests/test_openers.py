@@ -93,3 +93,40 @@ def test_every_post_and_reply_grammar_parses() -> None:
     assert len(grammars) == 3 * 6 + 4 * 6
     for text in grammars:
         assert LlamaGrammar.from_string(text, verbose=False) is not None
+
+
+def _pictures() -> list[dict[str, bool]]:
+    from scenariosim.labels import IMAGE_ATTRIBUTES
+
+    out = []
+    for bits in itertools.product([False, True], repeat=len(IMAGE_ATTRIBUTES)):
+        attributes = dict(zip(IMAGE_ATTRIBUTES, bits, strict=True))
+        if not (attributes["group_100"] and not attributes["group_20"]):
+            out.append(attributes)
+    return out
+
+
+def test_a_scene_opening_names_exactly_the_pictures_attributes() -> None:
+    from scenariosim.agents.checks import scene_label_problems
+    from scenariosim.agents.persona_agent import scene_opening
+
+    pictures = _pictures()
+    assert len(pictures) == 768  # every consistent picture (more than 100 implies more than 20)
+    for attributes in pictures:
+        for opening in scene_opening(attributes):
+            assert scene_label_problems(opening + ", on a wide road.", attributes) == [], opening
+
+
+def test_every_scene_grammar_parses() -> None:
+    from llama_cpp import LlamaGrammar
+
+    from scenariosim.agents.persona_agent import scene_grammar
+
+    for attributes in _pictures()[::37]:
+        assert LlamaGrammar.from_string(scene_grammar(attributes), verbose=False) is not None
+
+
+def test_a_text_with_cues_of_both_sides_carries_neither_stance() -> None:
+    text = "I'm with the government, I'm with them. I'm angry."  # a run's draft
+    assert labels_missing(text, DraftLabels(stance="support_protest")) == ["stance"]
+    assert labels_missing(text, DraftLabels(stance="oppose_protest")) == ["stance"]

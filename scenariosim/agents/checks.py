@@ -143,7 +143,8 @@ def labels_missing(text: str, labels: DraftLabels, fact: str = "") -> list[str]:
     """The assigned labels the text does not carry (see `text_rules` for the cue words).
 
     emotion: a cue of the assigned emotion, and no other emotion with more cues;
-    stance: support/oppose need more cues of their side than of the other; neutral needs
+    stance: support/oppose need a cue of their side and none of the other ("I'm with the
+    government" holds a support cue and an oppose cue, and carries no support); neutral needs
     no cue of either side; relation: `text_rules.relation_carried`.
     """
     missing = []
@@ -155,8 +156,8 @@ def labels_missing(text: str, labels: DraftLabels, fact: str = "") -> list[str]:
         found = stance_cues(text)
         support, oppose = found["support_protest"], found["oppose_protest"]
         if (
-            (labels.stance == "support_protest" and support <= oppose)
-            or (labels.stance == "oppose_protest" and oppose <= support)
+            (labels.stance == "support_protest" and (not support or oppose))
+            or (labels.stance == "oppose_protest" and (not oppose or support))
             or (labels.stance == "neutral" and (support or oppose))
         ):
             missing.append("stance")

@@ -170,6 +170,47 @@ def attribute_words(attributes: dict[str, bool]) -> str:
     return ", ".join(named) or "nothing else"
 
 
+# How a scene's opening names each attribute the picture has (words `checks.scene_label_problems`
+# reads as that attribute and as no other).
+_CROWD = {"group_100": "a huge crowd of hundreds", "group_20": "a crowd of dozens of people"}
+_DOING = {
+    "sign": "holding signs",
+    "photo": "holding up a photo",
+    "flag": "waving a flag",
+    "shouting": "shouting",
+    "police": "facing a line of police",
+    "fire": "beside a burning barricade",
+}
+
+
+def scene_opening(attributes: dict[str, bool]) -> tuple[str, str]:
+    """Two phrasings of a scene's opening that name exactly the picture's attributes, e.g.
+    ("A crowd of dozens of people with children, holding signs, at night",
+     "At night, a crowd of dozens of people with children, holding signs")."""
+    on = {a for a, wanted in attributes.items() if wanted}
+    who = next((_CROWD[g] for g in ("group_100", "group_20") if g in on), "a few people")
+    if "children" in on:
+        who += " with children"
+    doing = [phrase for a, phrase in _DOING.items() if a in on]
+    if len(doing) > 1:
+        doing = [", ".join(doing[:-1]) + " and " + doing[-1]]
+    body = ", ".join([who, *doing])
+    if "night" in on:
+        return body[0].upper() + body[1:] + " at night", "At night, " + body
+    return body[0].upper() + body[1:], "In daylight, " + body
+
+
+def scene_grammar(attributes: dict[str, bool]) -> str:
+    """A scene opens with one of `scene_opening`'s phrasings; the model writes the rest of
+    the line (where it is, what it looks like)."""
+    return "\n".join(
+        [
+            f'root ::= " " ({" | ".join(map(_literal, scene_opening(attributes)))}) tail "\\n"',
+            "tail ::= [^\\n\\[\\]{}<>#@*_|\\\\]*",
+        ]
+    )
+
+
 def scene_prompt(post_text: str, attributes: dict[str, bool], seed: int) -> Prompt:
     rng = random.Random(seed)
     wanted = tuple(ATTRIBUTE_WORDS[a] for a, on in attributes.items() if on)
@@ -180,7 +221,7 @@ def scene_prompt(post_text: str, attributes: dict[str, bool], seed: int) -> Prom
         f"Photo of: {attribute_words(attributes)}\nScene:"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_image_prompt", text, LINE_GRAMMAR.replace("root ::= ", 'root ::= " " '))
+    return Prompt("write_image_prompt", text, scene_grammar(attributes))
 
 
 def sign_prompt(about: str, seed: int) -> Prompt:
