@@ -13,7 +13,6 @@ from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 from langchain_core.language_models import BaseChatModel
 
 from scenariosim.models.registry import (
-    BUILTIN_MODULES,
     Backends,
     backends_from,
     register_chat_backend,
@@ -41,7 +40,7 @@ def fake_embeddings(spec: object, settings: object) -> Embeddings:
 
 def fake_backends() -> Backends:
     """The built-in backends and the `fake` ones, as a value to pass to a run."""
-    return backends_from((*BUILTIN_MODULES, *FAKE_MODULES))
+    return backends_from(tuple(FAKE_MODULES))
 
 
 @contextmanager

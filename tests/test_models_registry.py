@@ -91,3 +91,35 @@ def test_the_backend_modules_setting_adds_the_backends_a_module_marks() -> None:
     assert "fake" in backends_for(settings).chat and "fake" not in backends_for().chat
     with pytest.raises(ConfigError, match="backend module 'no_such_module'"):
         backends_for(load_settings(backend_modules=["no_such_module"]))
+
+
+def test_the_builtin_table_names_the_module_that_marks_each_backend() -> None:
+    from importlib import import_module
+    from pathlib import Path
+
+    import scenariosim.models as models_package
+    from scenariosim.models.registry import BUILTIN_BACKENDS, marked
+
+    table = {
+        (kind, prefix, module)
+        for kind, prefixes in BUILTIN_BACKENDS.items()
+        for prefix, module in prefixes.items()
+    }
+    marks = set()
+    for path in Path(models_package.__file__).parent.glob("*.py"):
+        module = f"scenariosim.models.{path.stem}"
+        marks |= {(kind, prefix, module) for kind, prefix, _ in marked(import_module(module))}
+    assert table == marks
+
+
+def test_knowing_the_backends_imports_no_backend_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from scenariosim.models.registry import backends_for, check_spec; "
+        "check_spec('chat', 'gemini:x', 'k', backends_for()); "
+        "print(sorted(m for m in sys.modules if m.startswith('scenariosim.models.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "chat_gemini" not in out.stdout and "chat_local" not in out.stdout

@@ -1,7 +1,8 @@
 """The Gemini chat client as scenariosim uses it: langchain-google-genai's
 `ChatGoogleGenerativeAI`, with its answers and failures turned into things a run can act on.
 
-Imported only when a Gemini model is built: langchain-google-genai takes seconds to import.
+Imported only when a Gemini chat model is built (the registry names this module without
+importing it): langchain-google-genai takes about a second to import.
 
 - A blocked answer (finish reason SAFETY, PROHIBITED_CONTENT, ..., or a blocked prompt)
   raises `ModelError` naming the reason. The library returns an empty message instead, and
@@ -32,7 +33,10 @@ from langchain_google_genai.chat_models import ChatGoogleGenerativeAIError
 from pydantic import BaseModel, ValidationError
 
 from scenariosim.errors import ModelError
+from scenariosim.models.gemini_shared import require_key, shared_rate_limiter
+from scenariosim.models.registry import ChatOptions, ModelSpec, register_chat_backend
 from scenariosim.models.structured import parse_structured
+from scenariosim.settings import Settings
 
 # Gemini finish reasons that mean the answer was withheld, not finished.
 BLOCKED_FINISH_REASONS = frozenset(
@@ -174,3 +178,19 @@ class GeminiChat(ChatGoogleGenerativeAI):
             return {"raw": message, "parsed": parsed, "parsing_error": None}
 
         return bound | RunnableLambda(with_raw)
+
+
+@register_chat_backend("gemini")
+def make_gemini_chat(spec: ModelSpec, settings: Settings, options: ChatOptions) -> GeminiChat:
+    require_key(settings, spec)
+    return GeminiChat(
+        model=spec.name,
+        google_api_key=settings.google_api_key,
+        base_url=settings.gemini_base_url,
+        temperature=options.temperature,
+        max_output_tokens=options.max_tokens,
+        seed=options.seed,
+        max_retries=1,
+        timeout=settings.request_timeout_s,
+        rate_limiter=shared_rate_limiter(spec.name, settings),
+    )

@@ -1,6 +1,8 @@
-"""`gemini:<model>` chat and embeddings through langchain-google-genai.
+"""What the Gemini backends share (`chat_gemini.py`, `embeddings_gemini.py`,
+`image_gemini.py`): the key check, one rate limiter per model, which errors are worth
+another try.
 
-Built only when a key is set (GOOGLE_API_KEY or GEMINI_API_KEY). `settings.gemini_base_url`
+Gemini backends are built only when a key is set (GOOGLE_API_KEY or GEMINI_API_KEY). `settings.gemini_base_url`
 points the clients at a proxy or a local stand-in through the library's documented
 `base_url` option (the google-genai SDK's `HttpOptions.base_url`).
 
@@ -14,25 +16,14 @@ Embeddings get the same treatment from `PacedEmbeddings`, with their own limiter
 """
 
 import threading
-from collections.abc import Callable
-from typing import TypeVar
 
-from langchain_core.embeddings import Embeddings
-from langchain_core.language_models import BaseChatModel
 from langchain_core.rate_limiters import InMemoryRateLimiter
 
-from scenariosim.errors import ConfigError, ModelError, NeedsKeyError
-from scenariosim.models.backoff import RetryPolicy
+from scenariosim.errors import ConfigError, NeedsKeyError
 from scenariosim.models.registry import (
-    ChatOptions,
     ModelSpec,
-    register_chat_backend,
-    register_embedding_backend,
 )
 from scenariosim.settings import Settings
-
-DEFAULT_EMBEDDING_MODEL = "gemini-embedding-001"
-T = TypeVar("T")
 
 _LIMITERS: dict[tuple[str, str | None, float], InMemoryRateLimiter] = {}
 _LIMITERS_LOCK = threading.Lock()
@@ -55,7 +46,7 @@ def shared_rate_limiter(
         return _LIMITERS[key]
 
 
-def _require_key(settings: Settings, spec: ModelSpec) -> None:
+def require_key(settings: Settings, spec: ModelSpec) -> None:
     if settings.google_api_key is None:
         raise NeedsKeyError(
             f"'{spec}' needs a Gemini API key: set GOOGLE_API_KEY (or GEMINI_API_KEY), "
@@ -63,24 +54,6 @@ def _require_key(settings: Settings, spec: ModelSpec) -> None:
         )
     if not spec.name:
         raise ConfigError("a Gemini spec names its model, e.g. 'gemini:gemini-2.5-flash'")
-
-
-@register_chat_backend("gemini")
-def make_gemini_chat(spec: ModelSpec, settings: Settings, options: ChatOptions) -> BaseChatModel:
-    _require_key(settings, spec)
-    from scenariosim.models.chat_gemini import GeminiChat
-
-    return GeminiChat(
-        model=spec.name,
-        google_api_key=settings.google_api_key,
-        base_url=settings.gemini_base_url,
-        temperature=options.temperature,
-        max_output_tokens=options.max_tokens,
-        seed=options.seed,
-        max_retries=1,
-        timeout=settings.request_timeout_s,
-        rate_limiter=shared_rate_limiter(spec.name, settings),
-    )
 
 
 RETRYABLE_CODES = frozenset({408, 429, 500, 502, 503, 504})
@@ -108,57 +81,3 @@ def retryable(error: BaseException) -> bool:
     if any(isinstance(link, transient) for link in chain):
         return True
     return any(isinstance(link, GoogleGenerativeAIError) for link in chain)  # wrapped unknowns
-
-
-class PacedEmbeddings(Embeddings):
-    """Gemini embeddings behind a client-side rate limiter, retried like the agents' calls.
-
-    `GoogleGenerativeAIEmbeddings` has no option for either, and a run embeds a query per
-    task; without them one 429 stopped the run."""
-
-    def __init__(
-        self,
-        inner: Embeddings,
-        model: str,
-        limiter: InMemoryRateLimiter,
-        policy: RetryPolicy = RetryPolicy(),
-    ) -> None:
-        self.inner = inner
-        self.model = model
-        self.limiter = limiter
-        self.policy = policy
-
-    def _call(self, embed: Callable[[], T]) -> T:
-        def paced() -> T:
-            self.limiter.acquire()
-            return embed()
-
-        try:
-            return self.policy.run(paced, retryable)
-        except Exception as e:
-            if retryable(e):
-                raise ModelError(
-                    f"Gemini embeddings {self.model} failed {self.policy.max_attempts} times: {e}"
-                ) from None
-            raise ModelError(f"Gemini embeddings {self.model}: {e}") from None
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._call(lambda: self.inner.embed_documents(texts))
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._call(lambda: self.inner.embed_query(text))
-
-
-@register_embedding_backend("gemini")
-def make_gemini_embeddings(spec: ModelSpec, settings: Settings) -> Embeddings:
-    model = spec.name or DEFAULT_EMBEDDING_MODEL
-    _require_key(settings, ModelSpec(spec.backend, model))
-    from langchain_google_genai import GoogleGenerativeAIEmbeddings
-
-    inner = GoogleGenerativeAIEmbeddings(
-        model=model,
-        google_api_key=settings.google_api_key,
-        base_url=settings.gemini_base_url,
-    )
-    limiter = shared_rate_limiter(model, settings, settings.gemini_embedding_requests_per_second)
-    return PacedEmbeddings(inner, model, limiter)

@@ -10,7 +10,7 @@ The client is `GeminiChat`, so a blocked or failed request is a `ModelError` tha
 records as a missing image. The SDK's own retries are off (they ignore a 429's retry
 delay); the backend retries like the agents' calls instead: at most 3 attempts, waiting the
 delay Gemini asks for or backing off from 0.5 s, and only for failures worth another try
-(`gemini.retryable`), never for a safety block. Requests pass the image model's rate
+(`gemini_shared.retryable`), never for a safety block. Requests pass the image model's rate
 limiter, retries included.
 
 Reference pictures the user marked `allowed_as_input` go with the prompt as inline image
@@ -107,7 +107,7 @@ class GeminiImageBackend:
         self.policy = policy
 
     def _invoke(self, content: str | list[Any], aspect_ratio: str) -> Any:
-        from scenariosim.models.gemini import retryable
+        from scenariosim.models.gemini_shared import retryable
 
         message = [HumanMessage(content=content)]
         return self.policy.run(
@@ -153,7 +153,7 @@ def make_gemini_image_backend(spec: ModelSpec, settings: Settings) -> GeminiImag
     from langchain_google_genai import Modality
 
     from scenariosim.models.chat_gemini import GeminiChat
-    from scenariosim.models.gemini import shared_rate_limiter
+    from scenariosim.models.gemini_shared import shared_rate_limiter
 
     options: dict[str, Any] = {
         "model": spec.name,

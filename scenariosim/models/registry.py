@@ -59,16 +59,26 @@ EmbeddingsFactory = Callable[[ModelSpec, Settings], Embeddings]
 ImageFactory = Callable[[ModelSpec, Settings], "ImageBackend"]
 Kind = Literal["chat", "embedding", "image"]
 
-# Modules whose factories are the built-in backends; imported on first use so that
-# `scenariosim --help` does not pay for llama.cpp, torch or the Google client.
-BUILTIN_MODULES = (
-    "scenariosim.models.chat_local",
-    "scenariosim.models.gemini",
-    "scenariosim.models.chat_openai",
-    "scenariosim.models.embeddings_local",
-    "scenariosim.models.image_local",
-    "scenariosim.models.image_gemini",
-)
+# The built-in backends: the module whose marked factory each (kind, prefix) is. The table
+# names modules without importing them, so knowing which specs exist costs nothing; a
+# module is imported when a model of its kind and prefix is made (llama.cpp, torch and the
+# Google client load only then). tests/test_models_registry.py keeps it equal to the marks.
+BUILTIN_BACKENDS: dict[str, dict[str, str]] = {
+    "chat": {
+        "local": "scenariosim.models.chat_local",
+        "gemini": "scenariosim.models.chat_gemini",
+        "ollama": "scenariosim.models.chat_openai",
+        "openai": "scenariosim.models.chat_openai",
+    },
+    "embedding": {
+        "local": "scenariosim.models.embeddings_local",
+        "gemini": "scenariosim.models.embeddings_gemini",
+    },
+    "image": {
+        "local": "scenariosim.models.image_local",
+        "gemini": "scenariosim.models.image_gemini",
+    },
+}
 # Installed packages can add backends: an entry point in this group names a module.
 ENTRY_POINT_GROUP = "scenariosim.backends"
 _MARK = "__scenariosim_backend__"
@@ -112,21 +122,57 @@ def register_image_backend(prefix: str) -> Callable[[ImageFactory], ImageFactory
     return _marker("image", prefix)
 
 
-def backends_from(modules: tuple[str, ...]) -> Backends:
-    """The factories marked in `modules`, later modules overriding earlier ones."""
-    backends = Backends()
+def _import(name: str) -> Any:
+    try:
+        return import_module(name)
+    except ImportError as e:
+        raise ConfigError(
+            f"backend module '{name}' cannot be imported ({e}); check the backend_modules "
+            "setting (SCENARIOSIM_BACKEND_MODULES) or the installed plugins"
+        ) from e
+
+
+def marked(module: Any) -> list[tuple[Kind, str, Any]]:
+    """(kind, prefix, factory) of every factory `module` marks."""
+    found = []
+    for value in vars(module).values():
+        mark = getattr(value, _MARK, None)
+        if mark is not None:
+            found.append((mark[0], mark[1], value))
+    return found
+
+
+@dataclass(frozen=True)
+class _Deferred:
+    """A built-in factory named by its module, imported on the first call."""
+
+    kind: Kind
+    prefix: str
+    module: str
+
+    def __call__(self, *args: Any) -> Any:
+        for kind, prefix, factory in marked(_import(self.module)):
+            if (kind, prefix) == (self.kind, self.prefix):
+                return factory(*args)
+        raise ConfigError(f"{self.module} marks no {self.kind} backend '{self.prefix}'")
+
+
+def builtin_backends() -> Backends:
+    return Backends(
+        **{
+            kind: {prefix: _Deferred(kind, prefix, module) for prefix, module in table.items()}
+            for kind, table in BUILTIN_BACKENDS.items()
+        }
+    )
+
+
+def backends_from(modules: tuple[str, ...], base: Backends | None = None) -> Backends:
+    """`base` (default: the built-in backends) with the factories marked in `modules`, later
+    modules overriding earlier ones."""
+    backends = base if base is not None else builtin_backends()
     for name in modules:
-        try:
-            module = import_module(name)
-        except ImportError as e:
-            raise ConfigError(
-                f"backend module '{name}' cannot be imported ({e}); check the backend_modules "
-                "setting (SCENARIOSIM_BACKEND_MODULES) or the installed plugins"
-            ) from e
-        for value in vars(module).values():
-            mark = getattr(value, _MARK, None)
-            if mark is not None:
-                backends = backends.with_backend(mark[0], mark[1], value)
+        for kind, prefix, factory in marked(_import(name)):
+            backends = backends.with_backend(kind, prefix, factory)
     return backends
 
 
@@ -143,7 +189,7 @@ def backends_for(settings: Settings | None = None) -> Backends:
     """The built-in backends, those of installed plugins (entry points) and those of the
     modules the `backend_modules` setting names; built once per set of modules."""
     extra = tuple(settings.backend_modules) if settings is not None else ()
-    return _backends((*BUILTIN_MODULES, *_plugin_modules(), *extra))
+    return _backends((*_plugin_modules(), *extra))
 
 
 def parse_spec(spec: str) -> ModelSpec:
