@@ -114,3 +114,25 @@ def test_spotcheck_threads_show_persona_context_image_and_critic(tmp_path: Path)
     assert "critic score 4.500" in sheet and "verdict accept at attempt 0" in sheet
     assert sheet.count('<img alt="image') == 2
     assert HOSTILE not in sheet
+
+
+def test_the_critic_section_gives_the_measured_figures_of_the_runs_critic_model() -> None:
+    from scenariosim.agents.calibration import trust_table
+    from scenariosim.reports.report import critic_measured
+
+    measured = trust_table()["models"]["local"]  # recorded from `critic eval --model local`
+    scenario = {"resolved": {"critic_model": "local", "critic": {"use_rubric": False}}}
+    lines = critic_measured(scenario)
+    assert lines[0] == (
+        "The verdicts came from the deterministic checks alone; the rubric did not vote."
+    )
+    assert f"kappa {measured['cohen_kappa']:.2f}" in lines[1]
+    assert measured["set_version"] in lines[1] and "below the bar of 0.4" in lines[1]
+
+
+def test_the_critic_section_says_when_a_critic_model_was_never_measured() -> None:
+    from scenariosim.reports.report import critic_measured
+
+    scenario = {"resolved": {"critic_model": "ollama:never-measured", "critic": {}}}
+    (_, never) = critic_measured(scenario)
+    assert "ollama:never-measured was never measured" in never

@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from scenariosim.agents.calibration import trust_table
 from scenariosim.evaluation.evaluate import Evaluation
 from scenariosim.files import atomic_write_text
 from scenariosim.outputs.context_chunks import context_chunks
@@ -135,6 +136,40 @@ GROUP_HEAD = [
     "mean score",
     "unsupported, first round",
 ]
+
+
+def critic_measured(scenario: dict[str, Any]) -> list[str]:
+    """What is known of the run's critic: whether its rubric voted, and the held-out figures
+    of that critic model's rubric from `data/calibration/rubric_trust.json` (docs/critic.md),
+    or that it was never measured."""
+    resolved = scenario.get("resolved") or {}
+    spec = str(resolved.get("critic_model") or scenario.get("models", {}).get("critic", "?"))
+    settings = resolved.get("critic") or {}
+    table = trust_table()
+    lines = [
+        "The verdicts came from the deterministic checks and the rubric together."
+        if settings.get("use_rubric")
+        else "The verdicts came from the deterministic checks alone; the rubric did not vote."
+    ]
+    measured = table["models"].get(spec)
+    if measured is None:
+        lines.append(
+            f"The rubric of critic model {spec} was never measured against blind readers "
+            "(`scenariosim critic eval --model SPEC`), so it cannot vote."
+        )
+        return lines
+    low, high = measured["kappa_interval"]
+    trusted = float(measured["cohen_kappa"]) >= float(table["bar"])
+    lines.append(
+        f"The rubric of critic model {spec}, measured {measured['date']} on the held-out "
+        f"third of calibration set {measured['set_version']} (n = {measured['n']}): Cohen's "
+        f"kappa {measured['cohen_kappa']:.2f} [{low:.2f}, {high:.2f}] against blind readers, "
+        f"{'at or above' if trusted else 'below'} the bar of {table['bar']}"
+        f"{'' if trusted else ', so it cannot vote'}. Figures of the checks alone and of the "
+        "combined verdict: BENCHMARKS.md, section 'The critic against blind readers'; how they are "
+        "measured: docs/critic.md."
+    )
+    return lines
 
 
 def _figures(evaluation: Evaluation) -> dict[str, Any]:
@@ -397,6 +432,7 @@ def render_report(
         personas=evaluation.personas,
         labels=evaluation.labels,
         label_baselines=evaluation.label_baselines,
+        critic_measured=critic_measured(scenario),
         threads=spotcheck_threads(run, images or [], spotcheck_n, run.seed),
         spotcheck_seed=run.seed,
         chunks=chunks,
