@@ -18,9 +18,11 @@ from scenariosim.agents.calls import AgentModel
 from scenariosim.agents.schemas import ContextChunk, PersonaCard
 from scenariosim.graph.build import build_graph, recursion_limit
 from scenariosim.graph.context import Actor, RunContext
+from scenariosim.graph.resolve import resolve_scenario
 from scenariosim.jsonl import JsonlWriter
 from scenariosim.outputs.traces import TraceWriter
 from scenariosim.scenario import Phase, Scenario
+from scenariosim.settings import load_settings
 
 LATENCY_S = 0.2
 CALLS_PER_ARTIFACT = 2
@@ -69,7 +71,7 @@ def _rate(concurrency: int, artifacts: int, folder: Path) -> float:
     model = AgentModel("fake", SchemaAnsweringChatModel(latency_s=LATENCY_S))
     run_dir = folder / f"c{concurrency}"
     context = RunContext(
-        scenario=scenario,
+        resolved=resolve_scenario(scenario, load_settings()),
         run_id=run_dir.name,
         actors=_actors(artifacts),
         retrieve=lambda query, phase, actor: [CHUNK],

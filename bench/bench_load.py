@@ -33,10 +33,12 @@ def _child(artifacts: int, folder: Path) -> dict:
     from scenariosim.agents.schemas import ContextChunk, PersonaCard
     from scenariosim.graph.build import build_graph, recursion_limit
     from scenariosim.graph.context import Actor, RunContext
+    from scenariosim.graph.resolve import resolve_scenario
     from scenariosim.graph.state import initial_state
     from scenariosim.jsonl import JsonlWriter, read_jsonl
     from scenariosim.outputs.traces import TraceWriter
     from scenariosim.scenario import Phase, Scenario
+    from scenariosim.settings import load_settings
 
     chunk = ContextChunk(
         chunk_id="c#0",
@@ -75,7 +77,7 @@ def _child(artifacts: int, folder: Path) -> dict:
         actors[card.id] = Actor(card, f"h{i}", 1, "geo_04", "geo_04_01", 1.0, 0.0)
     model = AgentModel("fake", SchemaAnsweringChatModel(latency_s=LATENCY_S))
     context = RunContext(
-        scenario=scenario,
+        resolved=resolve_scenario(scenario, load_settings()),
         run_id="load",
         actors=actors,
         retrieve=lambda query, phase, actor: [chunk],
