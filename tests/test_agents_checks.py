@@ -158,3 +158,11 @@ def test_cleaning_keeps_two_sentences_and_drops_a_cut_off_tail() -> None:
     assert clean_candidate('"Prices rose."') == "Prices rose."
     text = "Prices rose again today. We cannot pay for bread. Tomorrow is worse. And the"
     assert clean_candidate(text) == "Prices rose again today. We cannot pay for bread."
+
+
+def test_a_sign_uses_only_words_of_its_post_news_or_a_slogan() -> None:
+    support = "Diesel rose after the government cut fuel subsidies. I can't pay for diesel."
+    assert sign_problems("GIVE US BACK OUR DIESEL", support, "") == []
+    assert sign_problems("NO MORE FUEL PRICES", support, "") == []
+    (problem,) = sign_problems("WE NEARED NOTHING TODAYX", support, "")  # a run's sign
+    assert problem.endswith("neared, todayx")

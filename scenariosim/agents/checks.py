@@ -191,7 +191,8 @@ def run_checks(
     """Every deterministic check except the embedding one, for one candidate text.
 
     `support` is every text the writer was given (facts, persona, event, thread); `topic`
-    the texts it must be about (facts, event, the post it answers); `copy_sources` the
+    the texts it must be about (facts, event, the post it answers; "" for no topic check);
+    `copy_sources` the
     texts it must not copy, by name (facts, examples, thread); `fact` the sentence a reply
     that "adds" must draw on. Image label problems are computed by the image writer.
     """
@@ -208,7 +209,7 @@ def run_checks(
         cut_off=cut_off(text),
         repeated=repeated_phrases(text),
         too_short=len(words(text)) < MIN_WORDS,
-        off_topic=not on_topic(text, topic),
+        off_topic=bool(topic.strip()) and not on_topic(text, topic),
         labels_missing=labels_missing(text, labels, fact),
     )
 
@@ -243,11 +244,31 @@ def scene_label_problems(scene: str, attributes: dict[str, bool]) -> list[str]:
     return problems
 
 
+# Words a protest sign may use beyond those of its post and news (and the example signs).
+SLOGAN_WORDS = frozenset(
+    """a all and are back before bring but by can cheap cut cuts do don't down end enough
+    fair families for free from future give hands hear here homes is it jobs just keep let
+    life lives listen live lower more must need no not now of off on or our out pay people
+    price prices right rights save say so stand stop support take than the them this to
+    together too up us we what will with without work workers yes you your against again
+    never nothing high higher low lower afford living cost costs wage wages money bread food
+    hungry justice fight shame voice voices dignity""".split()
+)
+
+
 def sign_problems(sign: str, support: str, examples: str) -> list[str]:
     """A sign must be two words or more in capitals, hold no number nothing supports and no
-    real-world name, and copy no example sign. (In capitals every word looks like a name, so
-    the invented-name check cannot apply; the sign writer's examples name nothing.)"""
+    real-world name, copy no example sign, and use only words of its post and news, of the
+    example signs or of `SLOGAN_WORDS` (plurals too): a 135M model's signs otherwise hold
+    non-words ("WE NEARED NOTHING"). (In capitals every word looks like a name, so the
+    invented-name check cannot apply; the sign writer's examples name nothing.)"""
     problems = []
+    known = SLOGAN_WORDS | set(words(support)) | set(words(examples))
+    strange = [w for w in words(sign) if w not in known and w.removesuffix("s") not in known]
+    if strange:
+        problems.append(
+            f"words that are not in its post, its news or a slogan: {', '.join(strange)}"
+        )
     if len(sign.split()) < 2 or sign != sign.upper():
         problems.append("a sign is two words or more, in capitals")
     if leaked_real_names(sign.title()):

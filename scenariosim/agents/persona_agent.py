@@ -44,9 +44,10 @@ SHOTS = 3
 # grammar sampler many times slower.
 LINE_GRAMMAR = 'root ::= [A-Za-z"\'] [^\\n\\[\\]{}<>#@*_|\\\\]+ "\\n"'
 SIGN_GRAMMAR = 'root ::= [A-Z] [A-Z \']+ "\\n"'
-# The rest of a sentence after its opener: no newline, brackets, markup, hashtags or handles,
-# no sentence end except a decimal point.
-_REST = 'rest ::= ([^\\n.!?\\[\\]{}<>#@*_|\\\\] | "." [0-9])*'
+# The rest of a sentence after its opener: nothing, or a space or comma and then no newline,
+# brackets, markup, hashtags or handles, no sentence end but a decimal point. (Without the
+# space an opener's last word ran on: "holding signs" became "holding signstion".)
+_REST = 'rest ::= ([ ,] ([^\\n.!?\\[\\]{}<>#@*_|\\\\] | "." [0-9])*)?'
 ATTRIBUTE_WORDS = {
     "sign": "a sign",
     "photo": "a photo held up",
@@ -194,7 +195,7 @@ def scene_opening(attributes: dict[str, bool]) -> tuple[str, str]:
     doing = [phrase for a, phrase in _DOING.items() if a in on]
     if len(doing) > 1:
         doing = [", ".join(doing[:-1]) + " and " + doing[-1]]
-    body = ", ".join([who, *doing])
+    body = " ".join([who, *doing])
     if "night" in on:
         return body[0].upper() + body[1:] + " at night", "At night, " + body
     return body[0].upper() + body[1:], "In daylight, " + body
@@ -206,7 +207,7 @@ def scene_grammar(attributes: dict[str, bool]) -> str:
     return "\n".join(
         [
             f'root ::= " " ({" | ".join(map(_literal, scene_opening(attributes)))}) tail "\\n"',
-            "tail ::= [^\\n\\[\\]{}<>#@*_|\\\\]*",
+            "tail ::= ([ ,.] [^\\n\\[\\]{}<>#@*_|\\\\]*)?",
         ]
     )
 

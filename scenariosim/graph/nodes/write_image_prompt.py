@@ -67,14 +67,15 @@ class ImagePromptWriter:
     def inputs(
         self, ctx: RunContext, task: ImageTask, facts: list[Fact], texts: list[str]
     ) -> CritiqueInputs:
-        phase = ctx.scenario.phases[task["phase_index"]]
         post_text, attributes = task["post_text"], task["attributes"]
         return CritiqueInputs(
             persona=ctx.actors[task["persona_id"]].card,
             labels=DraftLabels(),
             facts=[post_text],
             support=_support(ctx, task),
-            topic=" ".join([post_text, phase.event, phase.title]),
+            # A photo is tied to its post by its attributes and its sign, not by news words
+            # its scene repeats ("marching through the streets" is about nothing it was given).
+            topic="",
             copy_sources={"the post": post_text, EXAMPLES_SOURCE: all_example_text()},
             known_names=ctx.known_names,
             kind="photo description",
