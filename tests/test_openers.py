@@ -130,3 +130,17 @@ def test_a_text_with_cues_of_both_sides_carries_neither_stance() -> None:
     text = "I'm with the government, I'm with them. I'm angry."  # a run's draft
     assert labels_missing(text, DraftLabels(stance="support_protest")) == ["stance"]
     assert labels_missing(text, DraftLabels(stance="oppose_protest")) == ["stance"]
+
+
+def test_a_reply_must_not_argue_the_other_side_of_its_stance() -> None:
+    agrees_with_oppose = DraftLabels(stance="oppose_protest", relation="agrees", emotion="anger")
+    text = "I agree, we will make a protest against the government. I'm angry."  # a run's reply
+    assert labels_missing(text, agrees_with_oppose) == ["stance"]
+    assert labels_missing("I agree, go home. I'm angry.", agrees_with_oppose) == []
+    # No side named at all: the relation carries it.
+    assert labels_missing("I agree, what a mess. I'm angry.", agrees_with_oppose) == []
+
+
+def test_a_neutral_reply_is_not_checked_for_stance() -> None:
+    asks = DraftLabels(stance="neutral", relation="asks", emotion="fear")
+    assert labels_missing("Is it true they can't afford it? I'm worried.", asks) == []

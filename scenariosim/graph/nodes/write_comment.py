@@ -47,7 +47,7 @@ class CommentWriter:
         fact_texts = [f.text for f in facts]
         return CritiqueInputs(
             persona=card,
-            labels=DraftLabels(emotion=labels.emotion, relation=labels.relation),
+            labels=labels,
             facts=fact_texts,
             support=" ".join([*fact_texts, thread_text, phase.event, card.province]),
             topic=" ".join([*fact_texts, thread[-1]["text"], phase.event]),
