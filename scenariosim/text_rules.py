@@ -364,6 +364,7 @@ STANCE_WORDS: dict[str, tuple[str, ...]] = {
         "to blame", "can't afford", "cannot afford", "give us back", "pay us back",
         "bring back", "old price", "we need", "listen to us", "should listen", "too much",
         "we deserve", "i'm with the", "i am with the", "i support the", "on the side of",
+        "at the government",
     ),
     # Sides with the government or the measure, or against the protest's methods.
     "oppose_protest": (

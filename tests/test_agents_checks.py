@@ -166,3 +166,8 @@ def test_a_sign_uses_only_words_of_its_post_news_or_a_slogan() -> None:
     assert sign_problems("NO MORE FUEL PRICES", support, "") == []
     (problem,) = sign_problems("WE NEARED NOTHING TODAYX", support, "")  # a run's sign
     assert problem.endswith("neared, todayx")
+
+
+def test_a_sign_that_says_a_word_twice_is_refused() -> None:
+    assert sign_problems("HOME AND THE HOME", "home", "") == ["a word said twice"]
+    assert sign_problems("OUR HARBOUR OUR LIVES", "harbour", "") == []

@@ -144,3 +144,11 @@ def test_a_reply_must_not_argue_the_other_side_of_its_stance() -> None:
 def test_a_neutral_reply_is_not_checked_for_stance() -> None:
     asks = DraftLabels(stance="neutral", relation="asks", emotion="fear")
     assert labels_missing("Is it true they can't afford it? I'm worried.", asks) == []
+
+
+def test_a_scene_is_one_sentence_after_its_opening() -> None:
+    from scenariosim.agents.persona_agent import scene_grammar
+
+    grammar = scene_grammar({"sign": True, "night": True})
+    assert grammar.splitlines()[0].endswith('tail "\\n"')
+    assert grammar.splitlines()[1].endswith('"."')  # one full stop, then the line ends

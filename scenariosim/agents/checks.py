@@ -267,13 +267,17 @@ SLOGAN_WORDS = frozenset(
 
 def sign_problems(sign: str, support: str, examples: str) -> list[str]:
     """A sign must be two words or more in capitals, hold no number nothing supports and no
-    real-world name, copy no example sign, and use only words of its post and news, of the
-    example signs or of `SLOGAN_WORDS` (plurals too): a 135M model's signs otherwise hold
-    non-words ("WE NEARED NOTHING"). (In capitals every word looks like a name, so the
+    real-world name, copy no example sign, say no word of four letters or more twice ("HOME
+    AND THE HOME"), and use only words of its post and news, of the example signs or of
+    `SLOGAN_WORDS` (plurals too): a 135M model's signs otherwise hold non-words ("WE NEARED
+    NOTHING"). (In capitals every word looks like a name, so the
     invented-name check cannot apply; the sign writer's examples name nothing.)"""
     problems = []
     known = SLOGAN_WORDS | set(words(support)) | set(words(examples))
     strange = [w for w in words(sign) if w not in known and w.removesuffix("s") not in known]
+    said = [w for w in words(sign) if len(w) > 3]
+    if len(said) != len(set(said)):
+        problems.append("a word said twice")
     if strange:
         problems.append(
             f"words that are not in its post, its news or a slogan: {', '.join(strange)}"

@@ -203,11 +203,11 @@ def scene_opening(attributes: dict[str, bool]) -> tuple[str, str]:
 
 def scene_grammar(attributes: dict[str, bool]) -> str:
     """A scene opens with one of `scene_opening`'s phrasings; the model writes the rest of
-    the line (where it is, what it looks like)."""
+    its one sentence (where it is, what it looks like), as the example scenes do."""
     return "\n".join(
         [
             f'root ::= " " ({" | ".join(map(_literal, scene_opening(attributes)))}) tail "\\n"',
-            "tail ::= ([ ,.] [^\\n\\[\\]{}<>#@*_|\\\\]*)?",
+            'tail ::= ([ ,] ([^\\n.!?\\[\\]{}<>#@*_|\\\\] | "." [0-9])*)? "."',
         ]
     )
 
