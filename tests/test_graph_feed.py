@@ -51,3 +51,21 @@ def test_a_task_id_names_its_phase_and_stage_even_when_the_phase_id_has_dashes()
 def test_ids_no_planner_made_have_no_position() -> None:
     assert task_position("price-hike-essay-000", ["price-hike"]) is None
     assert task_position("other-post-000", ["price-hike"]) is None
+
+
+"""The feed: what a task may not copy is what was published before it could start."""
+
+
+def test_a_task_is_checked_against_what_was_published_before_it_could_start() -> None:
+    feed = Feed()
+
+    def item(i: str, kind: str, phase: int) -> FeedItem:
+        return FeedItem(id=i, kind=kind, phase_index=phase, persona_id="p", author="A",
+                        text=f"text {i}", stance="neutral", thread_root=i)  # fmt: skip
+
+    for i, kind, phase in [("a", "post", 0), ("b", "comment", 0), ("c", "post", 1),
+                           ("d", "comment", 1)]:  # fmt: skip
+        feed.add(item(i, kind, phase))
+    assert feed.settled_texts(1, "post") == ["text a", "text b"]
+    assert feed.settled_texts(1, "comment") == ["text a", "text b", "text c"]
+    assert feed.settled_texts(0, "post") == []

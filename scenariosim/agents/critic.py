@@ -52,6 +52,9 @@ class CriticPolicy:
 
 
 EXAMPLES_SOURCE = "an example"  # the copy source every writer gets: its few-shot examples
+# Texts the run published before a task could start (graph/feed.py `settled_texts`), so two
+# records do not share six words in a row.
+EARLIER_SOURCE = "an earlier post or reply"
 
 
 class CritiqueInputs(BaseModel):

@@ -37,6 +37,18 @@ class Feed:
         with self._lock:
             return sorted(self._items.values(), key=lambda item: item["id"])
 
+    def settled_texts(self, phase_index: int, kind: str) -> list[str]:
+        """The texts published before a `kind` task of phase `phase_index` could start, so
+        the same in every run whatever order concurrent tasks finish in: everything of
+        earlier phases, and for a reply also the posts of its own phase (posts are written
+        before replies). The critic refuses a text that shares six words with one of them."""
+        return [
+            item["text"]
+            for item in self.items()
+            if item["phase_index"] < phase_index
+            or (kind == "comment" and item["kind"] == "post" and item["phase_index"] == phase_index)
+        ]
+
     def add_record(self, row: dict[str, Any], phase_index: int) -> None:
         """Publish a post or comment record (as written to `records.jsonl`)."""
         provenance = row["provenance"]

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from scenariosim.agents.critic import EXAMPLES_SOURCE, CritiqueInputs
+from scenariosim.agents.critic import EARLIER_SOURCE, EXAMPLES_SOURCE, CritiqueInputs
 from scenariosim.agents.examples import all_example_text
 from scenariosim.agents.persona_agent import Prompt, post_prompt
 from scenariosim.agents.schemas import ContextChunk, DraftLabels, Fact
@@ -41,7 +41,11 @@ class PostWriter:
             facts=fact_texts,
             support=" ".join([*fact_texts, phase.event, card.name, card.province]),
             topic=" ".join([*fact_texts, phase.event, phase.title, phase.retrieval_query]),
-            copy_sources={"the news": " ".join(fact_texts), EXAMPLES_SOURCE: all_example_text()},
+            copy_sources={
+                "the news": " ".join(fact_texts),
+                EXAMPLES_SOURCE: all_example_text(),
+                EARLIER_SOURCE: "\n".join(ctx.feed.settled_texts(task["phase_index"], "post")),
+            },
             known_names=ctx.known_names,
             kind="post",
         )
