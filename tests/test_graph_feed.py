@@ -53,9 +53,6 @@ def test_ids_no_planner_made_have_no_position() -> None:
     assert task_position("other-post-000", ["price-hike"]) is None
 
 
-"""The feed: what a task may not copy is what was published before it could start."""
-
-
 def test_a_task_is_checked_against_what_was_published_before_it_could_start() -> None:
     feed = Feed()
 
