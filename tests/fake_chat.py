@@ -3,6 +3,7 @@
 import json
 import threading
 import time
+import zlib
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -151,16 +152,20 @@ _EMOTION_SENTENCE = {
 }
 _STANCE_SENTENCE = {
     "support_protest": "I stand with them.",
-    "oppose_protest": "Blocking the roads is not the way.",
-    "neutral": "I am not sure who is right.",
+    "oppose_protest": "Blocking roads is wrong.",
+    "neutral": "Not sure who is right.",
 }
+# Words a fake post varies with its seed, so two posts with the same labels about the same
+# news do not share six words in a row (the critic refuses that as a copy).
+_NOW = ("today", "again", "now", "still", "really", "honestly", "tonight", "truly", "so",
+        "very", "quite", "deeply")  # fmt: skip
 _EMOTION_OF = {word: label for label, word in EMOTION_WORD.items()}
 _STANCE_OF = {words: label for label, words in STANCE_WORDS.items()}
 _RELATION_SENTENCE = {
-    "agrees": ("I agree with this about the {w}.", "Same here, the {w} worries me.", "Exactly, my {w} story too."),
-    "disagrees": ("No, that is wrong about the {w}.", "Wrong, the {w} is not the point.", "That's not how the {w} works."),
-    "asks": ("Is it true about the {w}?", "What happens to the {w} now?", "Who decided the {w}?"),
-    "adds": ("The news says {w} and {v} matter here.", "Remember {w} and {v} in this.", "Look at {w} and {v} again."),
+    "agrees": ("I agree with this {n} about the {w}.", "Same here, the {w} {n} worries me.", "Exactly, my {w} story {n} too."),
+    "disagrees": ("No, that is {n} wrong about the {w}.", "Wrong, the {w} is {n} not the point.", "That's not how the {w} {n} works."),
+    "asks": ("Is it {n} true about the {w}?", "What happens {n} to the {w} now?", "Who {n} decided the {w}?"),
+    "adds": ("The news says {w} and {v} {n} matter here.", "Remember {w} and {v} {n} in this.", "Look at {w} and {v} {n} again."),
 }  # fmt: skip
 _SCENE_WORDS = {
     "a sign": "signs",
@@ -196,7 +201,13 @@ def continuation(prompt: str, seed: int = 0) -> str:
     parts = [p.strip() for p in last.rstrip(":").split(",")]
     if last.startswith("Reply by"):
         relation, emotion = parts[-2], parts[-1]
-        said = _RELATION_SENTENCE[relation][seed % 3].format(w=word, v=other)
-        return f"{said} {_EMOTION_SENTENCE[_EMOTION_OF[emotion]]} today.\n"
+        pick = zlib.crc32(f"{seed}\n{prompt}".encode())
+        n = _NOW[(pick >> 4) % len(_NOW)]
+        said = _RELATION_SENTENCE[relation][seed % 3].format(w=word, v=other, n=n)
+        now = _NOW[(pick >> 12) % len(_NOW)].capitalize()
+        return f"{said} {now}, {_EMOTION_SENTENCE[_EMOTION_OF[emotion]].lower()}.\n"
     emotion, stance = _EMOTION_OF[parts[-2]], _STANCE_OF[parts[-1]]
-    return f"{_EMOTION_SENTENCE[emotion]} about the {word} news. {_STANCE_SENTENCE[stance]}\n"
+    pick = zlib.crc32(f"{seed}\n{prompt}".encode())
+    now, then = _NOW[pick % len(_NOW)], _NOW[(pick >> 8) % len(_NOW)]
+    said = f"{_EMOTION_SENTENCE[emotion]} {now} about the {word} news, {then}."
+    return f"{said} {_STANCE_SENTENCE[stance]}\n"

@@ -51,8 +51,21 @@ def test_every_canned_reply_is_valid_for_its_schema(name: str) -> None:
 def test_continuation_carries_the_labels_the_prompt_names() -> None:
     support = STANCE_WORDS["support_protest"]
     post = f"News: Diesel will rise from 0.90 to 1.30 ADH per litre.\nPost by Ayla, 33, driver, angry, {support}:\n"
-    assert continuation(post) == "I am angry about the diesel news. I stand with them.\n"
+    text = continuation(post)
+    assert text.startswith("I am angry ") and text.endswith(". I stand with them.\n")
+    assert "about the diesel news" in text
     reply = "Post: Diesel is up again.\nReply by Ayla, 33, driver, asks, afraid:\n"
-    assert continuation(reply, seed=1).startswith("What happens to the diesel now? I am afraid")
+    text = continuation(reply, seed=1)
+    assert text.startswith("What happens ") and "to the diesel now?" in text
+    assert text.rstrip().endswith("i am afraid.")
     scene = "Post: Diesel is up.\nPhoto of: a sign, police\nScene:"
     assert continuation(scene) == " A street about the diesel with signs, police today."
+
+
+def test_continuations_with_other_seeds_share_no_six_words_of_their_first_sentence() -> None:
+    from scenariosim.text_rules import shared_run
+
+    post = "News: Diesel rose.\nPost by Ayla, 33, driver, angry, undecided:\n"
+    first = [continuation(post, seed).split(". ")[0] for seed in range(4)]
+    assert len(set(first)) == 4
+    assert not shared_run(continuation(post, 0), continuation(post, 1), 6)
