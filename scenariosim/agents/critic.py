@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scenariosim.agents.calls import AgentModel, CallRecord, call_structured
 from scenariosim.agents.checks import (
+    MAX_WORDS,
     PROTOTYPE_MARGIN,
     PrototypeVote,
     run_checks,
@@ -55,6 +56,7 @@ EXAMPLES_SOURCE = "an example"  # the copy source every writer gets: its few-sho
 # Texts the run published before a task could start (graph/feed.py `settled_texts`), so two
 # records do not share six words in a row.
 EARLIER_SOURCE = "an earlier post or reply"
+PHOTO_KIND = "photo description"  # what the critic is told it judges for an image prompt
 
 
 class CritiqueInputs(BaseModel):
@@ -109,6 +111,8 @@ def check_reasons(checks: CheckResults) -> list[str]:
         reasons.append(f"repeats itself: {', '.join(checks.repeated[:3])}")
     if checks.too_short:
         reasons.append("too short to be a post")
+    if checks.too_long:
+        reasons.append(f"longer than {MAX_WORDS} words")
     if checks.off_topic:
         reasons.append("about nothing in its news or thread")
     if checks.labels_missing:
@@ -173,6 +177,7 @@ def judge_candidates(
             inputs.copy_sources,
             fact=" ".join(inputs.facts),
             label_mismatches=mismatches,
+            max_words=None if inputs.kind == PHOTO_KIND else MAX_WORDS,
         )
         checks = _prototype_vote(text, checks, inputs.labels, votes)
         reasons = check_reasons(checks)

@@ -154,6 +154,7 @@ class CheckResults(BaseModel):
     cut_off: bool = False
     repeated: list[str] = Field(default_factory=list)
     too_short: bool = False
+    too_long: bool = False
     off_topic: bool = False
     labels_missing: list[str] = Field(default_factory=list)
 

@@ -40,7 +40,7 @@ def evaluate(
         None,
         "--set",
         help="Calibration set (JSONL, docs/critic.md); default: the shipped "
-        "scenariosim/data/calibration/set-v1.jsonl.",
+        "scenariosim/data/calibration/set-v2.jsonl.",
     ),
     split: str = typer.Option("heldout", "--split", help="heldout, tune or all."),
     no_rubric: bool = typer.Option(

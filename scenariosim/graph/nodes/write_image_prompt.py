@@ -6,7 +6,12 @@ from typing import Any
 
 from scenariosim.agents.calls import CallRecord
 from scenariosim.agents.checks import scene_label_problems, sign_problems
-from scenariosim.agents.critic import EXAMPLES_SOURCE, CritiqueInputs, clean_candidate
+from scenariosim.agents.critic import (
+    EXAMPLES_SOURCE,
+    PHOTO_KIND,
+    CritiqueInputs,
+    clean_candidate,
+)
 from scenariosim.agents.examples import all_example_text
 from scenariosim.agents.persona_agent import (
     Prompt,
@@ -78,7 +83,7 @@ class ImagePromptWriter:
             topic="",
             copy_sources={"the post": post_text, EXAMPLES_SOURCE: all_example_text()},
             known_names=ctx.known_names,
-            kind="photo description",
+            kind=PHOTO_KIND,
             label_mismatches=tuple(
                 tuple(scene_label_problems(clean_candidate(t), attributes)) for t in texts
             ),
