@@ -152,3 +152,10 @@ def test_a_scene_is_one_sentence_after_its_opening() -> None:
     grammar = scene_grammar({"sign": True, "night": True})
     assert grammar.splitlines()[0].endswith('tail "\\n"')
     assert grammar.splitlines()[1].endswith('"."')  # one full stop, then the line ends
+
+
+def test_a_reply_opens_with_its_relation_and_a_post_in_either_order() -> None:
+    reply = comment_grammar(DraftLabels(relation="agrees", emotion="anger"))
+    post = post_grammar(DraftLabels(stance="neutral", emotion="anger"))
+    assert reply.splitlines()[0] == 'root ::= a " " b "\\n"'
+    assert post.splitlines()[0] == 'root ::= a " " b "\\n" | b " " a "\\n"'

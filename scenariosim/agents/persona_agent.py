@@ -83,15 +83,20 @@ def _literal(text: str) -> str:
 
 
 def steered_grammar(
-    first: tuple[str, ...], second: tuple[str, ...], first_ends: str = "[.!?]"
+    first: tuple[str, ...],
+    second: tuple[str, ...],
+    first_ends: str = "[.!?]",
+    either_order: bool = True,
 ) -> str:
-    """GBNF for one line of two sentences, in either order: one opens with an opener from
-    `first` and ends with `first_ends` (a grammar term, '"?"' for a question), the other
-    opens with one from `second`. An empty `first` lets that sentence open as it likes."""
+    """GBNF for one line of two sentences, in either order (or `first` first): one opens
+    with an opener from `first` and ends with `first_ends` (a grammar term, '"?"' for a
+    question), the other opens with one from `second`. An empty `first` lets that sentence
+    open as it likes."""
     head = f"({' | '.join(map(_literal, first))})" if first else "[A-Z]"
+    root = 'root ::= a " " b "\\n"' + (' | b " " a "\\n"' if either_order else "")
     return "\n".join(
         [
-            'root ::= a " " b "\\n" | b " " a "\\n"',
+            root,
             f"a ::= {head} rest {first_ends}",
             f"b ::= ({' | '.join(map(_literal, second))}) rest [.!?]",
             _REST,
@@ -105,10 +110,14 @@ def post_grammar(labels: DraftLabels) -> str:
 
 
 def comment_grammar(labels: DraftLabels) -> str:
-    """A reply opens one sentence with its relation (an "asks" reply's ends in "?") and the
-    other with its emotion."""
+    """A reply opens with its relation (an "asks" reply's first sentence ends in "?"), as
+    people answer ("I agree, ..."), and its second sentence opens with its emotion. (In either
+    order, blind readers found replies that open with the feeling hard to follow: 15 of 47
+    accepted replies were good.)"""
     ends = '"?"' if labels.relation == "asks" else "[.!?]"
-    return steered_grammar(openers()[labels.relation], openers()[labels.emotion], ends)
+    return steered_grammar(
+        openers()[labels.relation], openers()[labels.emotion], ends, either_order=False
+    )
 
 
 def short_job(occupation: str) -> str:
