@@ -372,3 +372,23 @@ def test_evaluate_rows_reports_the_rubric_hash_and_date() -> None:
         known_names=frozenset(),
     )
     assert report.rubric_hash and report.date and report.checks.n == 1
+
+
+@pytest.mark.slow
+def test_the_recorded_figures_of_the_checks_are_what_they_measure_today() -> None:
+    from scenariosim.agents.calibration import checks_measured
+    from scenariosim.evaluation.calibration import DEFAULT_SET, load_set, set_version
+    from scenariosim.evaluation.critic_eval import evaluate_rows
+    from scenariosim.models import make_embeddings
+
+    recorded = checks_measured()
+    rows = [r for r in load_set(DEFAULT_SET) if r.split == recorded["split"]]
+    assert set_version(DEFAULT_SET) == recorded["set_version"] and len(rows) == recorded["n"]
+    report = evaluate_rows(
+        rows, make_embeddings("local"), None, 3.0,
+        set_path=str(DEFAULT_SET), set_version=recorded["set_version"], split=recorded["split"],
+    )  # fmt: skip
+    # A change to the checks or the set changes these: measure again and record them
+    # (scenariosim critic eval --no-rubric --json; docs/critic.md).
+    assert report.checks.precision.value == recorded["precision"]["value"]
+    assert report.checks.bad_caught.value == recorded["bad_caught"]["value"]

@@ -126,13 +126,23 @@ def test_the_critic_section_gives_the_measured_figures_of_the_runs_critic_model(
     assert lines[0] == (
         "The verdicts came from the deterministic checks alone; the rubric did not vote."
     )
-    assert f"kappa {measured['cohen_kappa']:.2f}" in lines[1]
-    assert measured["set_version"] in lines[1] and "below the bar of 0.4" in lines[1]
+    assert f"kappa {measured['cohen_kappa']:.2f}" in lines[2]
+    assert measured["set_version"] in lines[2] and "below the bar of 0.4" in lines[2]
+
+
+def test_the_critic_section_says_where_the_checks_fall_short_of_the_goals() -> None:
+    from scenariosim.agents.calibration import checks_measured
+    from scenariosim.reports.report import critic_measured
+
+    checks = checks_measured()
+    line = critic_measured({"resolved": {"critic_model": "local", "critic": {}}})[1]
+    assert f"precision {checks['precision']['value']:.2f}" in line
+    assert checks["precision"]["value"] < 0.9 and "short of the goals (0.9 and 0.85)" in line
 
 
 def test_the_critic_section_says_when_a_critic_model_was_never_measured() -> None:
     from scenariosim.reports.report import critic_measured
 
     scenario = {"resolved": {"critic_model": "ollama:never-measured", "critic": {}}}
-    (_, never) = critic_measured(scenario)
+    (_, _, never) = critic_measured(scenario)
     assert "ollama:never-measured was never measured" in never

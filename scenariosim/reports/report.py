@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from scenariosim.agents.calibration import trust_table
+from scenariosim.agents.calibration import checks_measured, trust_table
 from scenariosim.evaluation.evaluate import Evaluation
 from scenariosim.files import atomic_write_text
 from scenariosim.outputs.context_chunks import context_chunks
@@ -151,6 +151,21 @@ def critic_measured(scenario: dict[str, Any]) -> list[str]:
         if settings.get("use_rubric")
         else "The verdicts came from the deterministic checks alone; the rubric did not vote."
     ]
+    checks = checks_measured()
+    precision, caught = checks["precision"]["value"], checks["bad_caught"]["value"]
+    short = precision < checks["goals"]["precision"] or caught < checks["goals"]["bad_caught"]
+    lines.append(
+        f"The checks alone, measured {checks['date']} against blind readers on the held-out "
+        f"third of calibration set {checks['set_version']} (n = {checks['n']}): precision "
+        f"{precision:.2f} (accepted drafts that readers judged good), bad caught {caught:.2f}"
+        + (
+            f", short of the goals ({checks['goals']['precision']} and "
+            f"{checks['goals']['bad_caught']}): expect about {round(10 * (1 - precision))} "
+            "in 10 accepted records to read badly to a careful reader, and spot-check them."
+            if short
+            else "."
+        )
+    )
     measured = table["models"].get(spec)
     if measured is None:
         lines.append(
