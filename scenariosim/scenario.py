@@ -166,12 +166,14 @@ class ModelsConfig(_Strict):
 class CriticConfig(_Strict):
     """How each task's text is drafted and judged (docs/architecture.md, "The critic")."""
 
-    candidates: int = Field(
-        8,
+    candidates: int | None = Field(
+        None,
         ge=1,
         le=32,
-        description="Candidates drawn per task from one evaluated prompt; the best that passes "
-        "the checks is kept (bench/bench_yield.py measures the yield).",
+        description="Candidates drawn per task and round; the best that passes the checks is "
+        "kept (bench/bench_yield.py measures the yield). Unset: 8 on the local model, which "
+        "samples them all from one evaluated prompt, and 3 on a backend billed per request "
+        "(gemini, openai), where each candidate is a request.",
     )
     max_revisions: int = Field(
         2, ge=0, le=5, description="Further rounds of candidates when none passed, then rejected."

@@ -90,3 +90,13 @@ def test_a_fork_keeps_the_sources_settings_and_takes_the_changed_scenario() -> N
     fork = resolve_scenario(changed, load_settings(), previous=source)
     assert str(fork.images.spec) == "gemini:img"
     assert fork.agent.max_tokens == 2048
+
+
+def test_candidates_default_to_eight_locally_and_three_on_a_backend_billed_per_request() -> None:
+    local = resolve_scenario(_scenario(), load_settings())
+    gemini = resolve_scenario(_scenario(agent="gemini:gemini-2.5-flash"), load_settings())
+    assert (local.critic.candidates, gemini.critic.candidates) == (8, 3)
+    chosen = _scenario(agent="gemini:gemini-2.5-flash").model_copy(
+        update={"critic": CriticConfig(candidates=5)}
+    )
+    assert resolve_scenario(chosen, load_settings()).critic.candidates == 5

@@ -161,10 +161,20 @@ def _image(scenario: Scenario, settings: Settings, backends: Backends) -> ImageC
     return ImageChoice(backend=parsed.backend, name=parsed.name, source=source)
 
 
-def _critic(scenario: Scenario, critic_spec: ModelSpec) -> CriticChoice:
+# Candidates per round when the scenario does not say (`critic.candidates`): the local model
+# samples them all from one evaluated prompt, so extra ones cost only their output tokens; a
+# backend billed per request pays for each (the demo on Gemini: 96 chat requests at 8, 2 per
+# task before best-of-n).
+DEFAULT_CANDIDATES = 8
+PER_REQUEST_CANDIDATES = 3
+PER_REQUEST_BACKENDS = frozenset({"gemini", "openai"})
+
+
+def _critic(scenario: Scenario, agent_spec: ModelSpec, critic_spec: ModelSpec) -> CriticChoice:
     critic = scenario.critic
+    billed = agent_spec.backend in PER_REQUEST_BACKENDS
     return CriticChoice(
-        candidates=critic.candidates,
+        candidates=critic.candidates or (PER_REQUEST_CANDIDATES if billed else DEFAULT_CANDIDATES),
         max_revisions=critic.max_revisions,
         rubric=critic.rubric,
         threshold=critic.threshold,
@@ -203,7 +213,7 @@ def resolve_scenario(
         critic_model=critic_model,
         images=images,
         embedding=str(embedding_spec),
-        critic=_critic(scenario, critic_model.spec),
+        critic=_critic(scenario, agent.spec, critic_model.spec),
     )
 
 
