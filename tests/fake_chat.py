@@ -87,7 +87,7 @@ CANNED: dict[str, dict[str, Any]] = {
         "violence": 0.1,
     },
     # The critic's rubric (asked only with `critic.rubric: always` or a trusted critic
-    # model): mean 4.8.
+    # model): mean 4.8 for one text in four, 4.4 for the rest (`rubric_reply`).
     "RubricScores": {
         "coherence": 5,
         "groundedness": 5,
@@ -97,6 +97,15 @@ CANNED: dict[str, dict[str, Any]] = {
         "reasons": "fine",
     },
 }
+
+
+def rubric_reply(canned: dict[str, Any], prompt: str) -> dict[str, Any]:
+    """The canned rubric (mean 4.8) for one text in four, chosen by a hash of the prompt;
+    persona fit 2 (mean 4.4) for the others, so a stricter threshold keeps some and refuses
+    some, the same in every run."""
+    if zlib.crc32(prompt.encode()) % 4 == 0:
+        return canned
+    return {**canned, "persona_fit": 2}
 
 
 class SchemaAnsweringChatModel(StructuredOutputMixin, BaseChatModel):
@@ -132,7 +141,9 @@ class SchemaAnsweringChatModel(StructuredOutputMixin, BaseChatModel):
         with self._lock:
             self._calls.append(title)
         usage = {"input_tokens": 100, "output_tokens": 20, "total_tokens": 120}
-        if schema:
+        if title == "RubricScores" and title in self.replies:
+            content = json.dumps(rubric_reply(self.replies[title], messages[-1].text))
+        elif schema:
             content = json.dumps(self.replies[title])
         else:
             content = continuation(messages[-1].text, int(kwargs.get("seed", 0)))

@@ -25,8 +25,8 @@ FORK_PHASE = "blockade"
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The demo run, and a fork of it from phase 2 with a stricter critic: the rubric asked
     (the fake critic model is not trusted, so the source ran on the checks alone) and a
-    threshold only candidates with full check marks reach (fake rubric mean 4.8: a check
-    score of 5 gives 4.9, 4.5 gives 4.65)."""
+    threshold of 4.6 (the fake rubric's mean is 4.8 for one text in four and 4.4 for the
+    rest: with a check score of 4.5 that gives 4.65, kept, or 4.45, refused)."""
     root = tmp_path_factory.mktemp("replay")
     with fake_cli_env(root) as settings:
         source = run_scenario(demo_scenario(), settings, run_id="demo", use_cache=False)
@@ -34,7 +34,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             app,
             [
                 *("replay", "demo", "--from", FORK_PHASE),
-                *("--set", "critic.threshold=4.8", "--set", "critic.rubric=always"),
+                *("--set", "critic.threshold=4.6", "--set", "critic.rubric=always"),
                 *("--run-id", "strict", "--no-cache", "-q"),
             ],
         )
@@ -68,13 +68,13 @@ def _fork_step(run_dir: Path) -> int:
 def test_the_fork_is_a_new_run_with_the_changed_setting(runs) -> None:
     resolved = yaml.safe_load((runs["fork"] / "scenario.resolved.yaml").read_text())
     assert resolved["run_id"] == "strict"
-    assert resolved["scenario"]["critic"]["threshold"] == 4.8
+    assert resolved["scenario"]["critic"]["threshold"] == 4.6
     assert resolved["scenario"]["critic"]["rubric"] == "always"
     assert resolved["forked_from"]["run_id"] == "demo"
-    assert resolved["forked_from"]["set"] == {"critic.threshold": 4.8, "critic.rubric": "always"}
+    assert resolved["forked_from"]["set"] == {"critic.threshold": 4.6, "critic.rubric": "always"}
     # The fork's resolved decisions follow its changed scenario; resume reads them back.
     assert resolved["resolved"]["critic"]["use_rubric"] is True
-    assert resolved["resolved"]["critic"]["threshold"] == 4.8
+    assert resolved["resolved"]["critic"]["threshold"] == 4.6
     source = yaml.safe_load((runs["source"] / "scenario.resolved.yaml").read_text())
     assert source["scenario"]["critic"]["threshold"] == 3
     assert source["scenario"]["critic"]["rubric"] == "auto"
@@ -95,16 +95,16 @@ def test_records_of_the_first_phase_are_identical(runs) -> None:
 
 def test_after_the_fork_only_drafts_passing_the_stricter_critic_are_published(runs) -> None:
     after = [r for k, r in _records(runs["source"]).items() if k.startswith(FORK_PHASE)]
-    assert any(r["provenance"]["critic_score"] < 4.8 for r in after)  # the source let some in
+    assert any(r["provenance"]["critic_score"] < 4.6 for r in after)  # the source let some in
     assert all(not r["provenance"]["critic_scores"] for r in after)  # checks alone
     fork_after = [r for k, r in _records(runs["fork"]).items() if k.startswith(FORK_PHASE)]
-    assert fork_after and all(r["provenance"]["critic_score"] >= 4.8 for r in fork_after)
+    assert fork_after and all(r["provenance"]["critic_score"] >= 4.6 for r in fork_after)
     assert all(r["provenance"]["critic_scores"] for r in fork_after)  # the rubric voted
     assert all(r["provenance"]["run_id"] == "strict" for r in fork_after)
     rejected = [
         r for r in read_jsonl(runs["fork"] / "rejected.jsonl")[0] if r["phase_id"] == FORK_PHASE
     ]
-    assert any("below the threshold 4.8" in " ".join(r["reasons"]) for r in rejected)
+    assert any("below the threshold 4.6" in " ".join(r["reasons"]) for r in rejected)
 
 
 def test_the_fork_finishes_with_its_dataset_and_evaluation(runs) -> None:

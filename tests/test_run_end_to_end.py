@@ -13,7 +13,7 @@ import pytest
 
 from scenariosim.graph.run import RunResult, run_scenario
 from scenariosim.jsonl import read_jsonl
-from scenariosim.scenario import load_scenario
+from scenariosim.scenario import CriticConfig, load_scenario
 
 pytestmark = pytest.mark.slow
 
@@ -79,9 +79,18 @@ def test_comments_form_threads_on_published_posts(demo_run: RunResult) -> None:
         assert comment["thread_root"] in post_ids
 
 
-def test_rejected_drafts_keep_their_critiques(demo_run: RunResult) -> None:
-    rejected, _ = read_jsonl(demo_run.run_dir / "rejected.jsonl")
-    assert rejected, "the demo run rejected nothing: nothing here would be checked"
+@pytest.fixture(scope="module")
+def one_candidate_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    """The demo with one candidate per task and no second round: the demo itself keeps every
+    task now (best of 8, three rounds), so rejections are made likely here (4 of 10)."""
+    demo = load_scenario(DEMO)
+    strict = demo.model_copy(update={"critic": CriticConfig(candidates=1, max_revisions=0)})
+    return run_scenario(strict, out_dir=tmp_path_factory.mktemp("strict"), use_cache=False)
+
+
+def test_rejected_drafts_keep_their_critiques(one_candidate_run: RunResult) -> None:
+    rejected, _ = read_jsonl(one_candidate_run.run_dir / "rejected.jsonl")
+    assert rejected, "the run rejected nothing: nothing here would be checked"
     for row in rejected:
         assert row["reasons"]
         if row["status"] == "rejected":

@@ -100,8 +100,9 @@ def test_record_command_prints_prompt_chunks_and_publication(tmp_path: Path) -> 
     assert "--- prompt (prompt) ---" in result.output
     assert "Post by Person, 33, driver, sad, undecided:" in result.output
     assert "facts\n  fuel-001#0: Diesel will rise from 0.90" in result.output
-    assert "critique (draft): accept, score 4.5, chose candidate 0" in result.output
-    assert " *[0] 4.5  It is sad about the diesel news." in result.output
+    assert "critique (draft): accept, score 4.5, chose candidate 1" in result.output
+    assert " *[1] 4.5  It is sad now about the diesel news, deeply." in result.output
+    assert "  [0] 4.5  It is sad quite about the diesel news, tonight." in result.output
     assert "published" in result.output
 
 
