@@ -174,10 +174,10 @@ def test_a_sign_that_says_a_word_twice_is_refused() -> None:
 
 
 def test_a_post_or_reply_over_the_word_cap_is_too_long_but_a_scene_is_not() -> None:
-    from scenariosim.agents.checks import MAX_WORDS, run_checks
+    from scenariosim.agents.checks import TEXT_MAX_WORDS, run_checks
 
     text = " ".join(["The diesel price rose again today and I am angry."] * 3)
-    assert len(text.split()) > MAX_WORDS
+    assert len(text.split()) > TEXT_MAX_WORDS
     args = (text, PERSONA, SUPPORT, [], DraftLabels(), "", {})
     assert run_checks(*args).too_long
     assert not run_checks(*args, max_words=None).too_long

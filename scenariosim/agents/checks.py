@@ -48,7 +48,7 @@ MIN_WORDS = 6
 # passed every other check were good 5 times in 28 above 24 words and 60 in 93 at or below
 # (precision of the checks 0.54 -> 0.63; 3 of the 65 good passing texts lost). A 135M model
 # garbles as it goes on. Photo descriptions are not capped (19 of their 22 were good).
-MAX_WORDS = 24
+TEXT_MAX_WORDS = 24
 # Words too common to show that a draft is about its news.
 _STOP = frozenset(
     """about after again also because been before being could does doing down from have
@@ -201,7 +201,7 @@ def run_checks(
     copy_sources: dict[str, str],
     fact: str = "",
     label_mismatches: list[str] | None = None,
-    max_words: int | None = MAX_WORDS,
+    max_words: int | None = TEXT_MAX_WORDS,
 ) -> CheckResults:
     """Every deterministic check except the embedding one, for one candidate text.
 

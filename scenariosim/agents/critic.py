@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scenariosim.agents.calls import AgentModel, CallRecord, call_structured
 from scenariosim.agents.checks import (
-    MAX_WORDS,
     PROTOTYPE_MARGIN,
+    TEXT_MAX_WORDS,
     PrototypeVote,
     run_checks,
     sentence_support,
@@ -112,7 +112,7 @@ def check_reasons(checks: CheckResults) -> list[str]:
     if checks.too_short:
         reasons.append("too short to be a post")
     if checks.too_long:
-        reasons.append(f"longer than {MAX_WORDS} words")
+        reasons.append(f"longer than {TEXT_MAX_WORDS} words")
     if checks.off_topic:
         reasons.append("about nothing in its news or thread")
     if checks.labels_missing:
@@ -177,7 +177,7 @@ def judge_candidates(
             inputs.copy_sources,
             fact=" ".join(inputs.facts),
             label_mismatches=mismatches,
-            max_words=None if inputs.kind == PHOTO_KIND else MAX_WORDS,
+            max_words=None if inputs.kind == PHOTO_KIND else TEXT_MAX_WORDS,
         )
         checks = _prototype_vote(text, checks, inputs.labels, votes)
         reasons = check_reasons(checks)
