@@ -15,6 +15,8 @@ Relation = Literal["agrees", "disagrees", "asks", "adds"]
 STANCES: tuple[Stance, ...] = ("support_protest", "oppose_protest", "neutral")
 EMOTIONS: tuple[Emotion, ...] = ("anger", "fear", "hope", "sadness", "pride", "calm")
 RELATIONS: tuple[Relation, ...] = ("agrees", "disagrees", "asks", "adds")
+# Replies that take a side (the post's, or the other); the others (asks, adds) are neutral.
+STANCE_RELATIONS: tuple[Relation, ...] = ("agrees", "disagrees")
 
 UCLA_ATTRIBUTE_RATES: dict[str, float] = {
     "sign": 0.829,

@@ -300,9 +300,19 @@ def shared_run(text: str, source: str, n: int = 6) -> str:
     return ""
 
 
+# Common words of four letters or more that a short text may say three times.
+_FREQUENT = frozenset(
+    "that this with they them their there these those what when where which about have will "
+    "from were been would could should your just like very more some only than then".split()
+)
+
+
 def repeated_phrases(text: str, n: int = 4, times: int = 3) -> list[str]:
     """Runs of `n` words that occur `times` times or more in `text`: a model stuck in a loop.
-    (Saying a clause twice is emphasis, which blind readers accepted; three times is a loop.)"""
+    (Saying a clause twice is emphasis, which blind readers accepted; three times is a loop.)
+    A word of four letters or more said `times` times is a loop too, unless it is a common
+    function word or a contraction ("angry, angry, angry"; "the police ... police ... police"):
+    in the tune split of the calibration sets, 26 texts did so, 23 of them labelled bad."""
     seen: dict[tuple[str, ...], int] = {}
     tokens_ = words(text)
     for i in range(len(tokens_) - n + 1):
@@ -313,6 +323,9 @@ def repeated_phrases(text: str, n: int = 4, times: int = 3) -> list[str]:
         key = tuple(words(clause))
         if len(key) >= 2:
             seen[key] = seen.get(key, 0) + 1
+    for word in tokens_:
+        if len(word) >= 4 and word.isalpha() and word not in _FREQUENT:
+            seen[(word,)] = seen.get((word,), 0) + 1
     return sorted(" ".join(g) for g, count in seen.items() if count >= times)
 
 

@@ -107,6 +107,18 @@ def test_a_clause_said_twice_for_emphasis_is_not_a_loop() -> None:
     )
 
 
+def test_a_word_said_three_times_is_a_loop() -> None:
+    assert repeated_phrases("You're right, I'm angry with you. I'm angry, angry, angry.") == [
+        "angry"
+    ]
+    assert repeated_phrases("Police, more police, and police at the gate.") == ["police"]
+
+
+def test_a_common_word_or_contraction_said_three_times_is_not_a_loop() -> None:
+    text = "I don't know what they want, I don't know what they said, I don't care."
+    assert repeated_phrases(text) == []
+
+
 def test_a_draft_must_share_a_content_word_with_its_topic() -> None:
     topic = "Diesel rose after the government cut fuel subsidies."
     assert on_topic("The diesel price will ruin us.", topic)
@@ -123,6 +135,13 @@ def test_a_neutral_draft_must_take_no_side() -> None:
     labels = DraftLabels(stance="neutral", emotion="calm")
     assert labels_missing("Let's see, I'm not sure who is right.", labels) == []
     assert "stance" in labels_missing("Let's see. I stand with the drivers.", labels)
+
+
+def test_an_agreeing_reply_must_say_its_stance() -> None:
+    labels = DraftLabels(relation="agrees", stance="oppose_protest", emotion="anger")
+    assert labels_missing("I agree, go home now. I'm angry.", labels) == []
+    assert labels_missing("I agree, it is late. I'm angry.", labels) == ["stance"]
+    assert labels_missing("I agree, keep going. I'm angry.", labels) == ["stance"]
 
 
 def test_a_reply_must_do_what_its_relation_says() -> None:

@@ -7,9 +7,10 @@ import itertools
 import pytest
 
 from scenariosim.agents.checks import COPY_RUN, labels_missing
-from scenariosim.agents.examples import openers
-from scenariosim.agents.persona_agent import comment_grammar, post_grammar
+from scenariosim.agents.examples import openers, reply_stance_openers
+from scenariosim.agents.persona_agent import comment_grammar, post_grammar, reply_openers
 from scenariosim.agents.schemas import DraftLabels
+from scenariosim.labels import STANCE_RELATIONS
 from scenariosim.text_rules import EMOTION_WORDS, STANCE_WORDS, emotion_cues, stance_cues
 
 STANCES = sorted(STANCE_WORDS)
@@ -62,6 +63,40 @@ def test_a_relation_opener_does_what_its_relation_says() -> None:
             assert labels_missing(text, labels, fact) == [], (relation, phrase)
 
 
+def test_every_stance_has_words_for_a_reply() -> None:
+    assert sorted(reply_stance_openers()) == STANCES
+    assert all(len(phrases) >= 4 for phrases in reply_stance_openers().values())
+
+
+@pytest.mark.parametrize("relation", STANCE_RELATIONS)
+@pytest.mark.parametrize("stance", STANCES)
+def test_a_reply_opener_carries_its_relation_and_its_stance_and_no_other(
+    relation: str, stance: str
+) -> None:
+    fact = "Truck drivers parked their lorries across the Karavan junction."
+    heads = reply_openers(DraftLabels(relation=relation, stance=stance))
+    assert len(heads) == len(openers()[relation]) * len(reply_stance_openers()[stance])
+    for head in heads:
+        text = head + REST + "."
+        assert labels_missing(text, DraftLabels(relation=relation, stance=stance), fact) == []
+        for other in STANCES:
+            if other != stance:
+                wrong = DraftLabels(relation=relation, stance=other)
+                assert labels_missing(text, wrong, fact) == ["stance"], (head, other)
+
+
+def test_a_reply_opener_leaves_a_word_before_a_copied_run() -> None:
+    for relation, stance in itertools.product(STANCE_RELATIONS, STANCES):
+        for head in reply_openers(DraftLabels(relation=relation, stance=stance)):
+            assert len(head.split()) <= COPY_RUN - 1, head
+
+
+def test_a_reply_that_asks_or_adds_opens_with_its_relation_alone() -> None:
+    for relation in ("asks", "adds"):
+        labels = DraftLabels(relation=relation, stance="neutral")
+        assert reply_openers(labels) == openers()[relation]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -87,10 +122,10 @@ def test_every_post_and_reply_grammar_parses() -> None:
         for s, e in itertools.product(STANCES, EMOTIONS)
     ]
     grammars += [
-        comment_grammar(DraftLabels(relation=r, emotion=e))
-        for r, e in itertools.product(RELATIONS, EMOTIONS)
+        comment_grammar(DraftLabels(relation=r, stance=s, emotion=e))
+        for r, s, e in itertools.product(RELATIONS, STANCES, EMOTIONS)
     ]
-    assert len(grammars) == 3 * 6 + 4 * 6
+    assert len(grammars) == 3 * 6 + 4 * 3 * 6
     for text in grammars:
         assert LlamaGrammar.from_string(text, verbose=False) is not None
 
@@ -137,8 +172,8 @@ def test_a_reply_must_not_argue_the_other_side_of_its_stance() -> None:
     text = "I agree, we will make a protest against the government. I'm angry."  # a run's reply
     assert labels_missing(text, agrees_with_oppose) == ["stance"]
     assert labels_missing("I agree, go home. I'm angry.", agrees_with_oppose) == []
-    # No side named at all: the relation carries it.
-    assert labels_missing("I agree, what a mess. I'm angry.", agrees_with_oppose) == []
+    # No side named at all: blind readers could not tell the stance, so it is not carried.
+    assert labels_missing("I agree, what a mess. I'm angry.", agrees_with_oppose) == ["stance"]
 
 
 def test_a_neutral_reply_is_not_checked_for_stance() -> None:

@@ -22,6 +22,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from scenariosim.agents.schemas import CheckResults, DraftLabels, PersonaCard
+from scenariosim.labels import STANCE_RELATIONS
 from scenariosim.text_rules import (
     ORDINARY_CAPITALISED,
     cut_off,
@@ -150,23 +151,16 @@ def labels_missing(text: str, labels: DraftLabels, fact: str = "") -> list[str]:
     emotion: a cue of the assigned emotion, and no other emotion with more cues;
     stance: support/oppose need a cue of their side and none of the other ("I'm with the
     government" holds a support cue and an oppose cue, and carries no support); neutral needs
-    no cue of either side; relation: `text_rules.relation_carried`. A reply's stance follows
-    from its relation (it opens with the relation, not a stance), so a reply only must not
-    argue the other side: a support or oppose reply fails with cues of the other side and
-    none of its own; a neutral reply (asks, adds) is not checked for stance.
+    no cue of either side. A reply that agrees or disagrees says its stance after its relation
+    ("I agree, keep going"), so it is checked like a post; a reply that asks or adds is
+    neutral and not checked for stance. relation: `text_rules.relation_carried`.
     """
     missing = []
     if labels.emotion:
         found = emotion_cues(text)
         if found[labels.emotion] == 0 or max(found.values()) > found[labels.emotion]:
             missing.append("emotion")
-    if labels.stance and labels.relation:
-        found = stance_cues(text)
-        other = {"support_protest": "oppose_protest", "oppose_protest": "support_protest"}
-        against = other.get(labels.stance)
-        if against and found[against] and not found[labels.stance]:
-            missing.append("stance")
-    elif labels.stance:
+    if labels.stance and (not labels.relation or labels.relation in STANCE_RELATIONS):
         found = stance_cues(text)
         support, oppose = found["support_protest"], found["oppose_protest"]
         if (

@@ -124,14 +124,24 @@ def pick_examples(
 
 
 @cache
+def _opener_blocks() -> dict[tuple[str, str], tuple[str, ...]]:
+    found = {}
+    for block in _blocks("openers.txt"):
+        kind, value = (part.strip() for part in block[0].split(":", 1))
+        found[kind, value] = tuple(line.strip() for line in block[1:])
+    return found
+
+
 def openers() -> dict[str, tuple[str, ...]]:
     """Label value -> the openers a sentence carrying it may start with (`openers.txt`):
     stance values, emotion values and reply relations, e.g. "anger" -> ("I'm angry", ...)."""
-    found = {}
-    for block in _blocks("openers.txt"):
-        value = block[0].split(":", 1)[1].strip()
-        found[value] = tuple(line.strip() for line in block[1:])
-    return found
+    return {v: lines for (kind, v), lines in _opener_blocks().items() if kind != "reply stance"}
+
+
+def reply_stance_openers() -> dict[str, tuple[str, ...]]:
+    """Stance value -> what an agreeing or disagreeing reply says right after its relation
+    opener, lower case ("support_protest" -> ("keep going", ...)): `openers.txt`."""
+    return {v: lines for (kind, v), lines in _opener_blocks().items() if kind == "reply stance"}
 
 
 @cache

@@ -30,12 +30,14 @@ from scenariosim.agents.examples import (
     comment_examples,
     openers,
     pick_examples,
+    reply_stance_openers,
     post_examples,
     scene_examples,
     sign_examples,
 )
 from scenariosim.agents.prompting import as_data
 from scenariosim.agents.schemas import DraftLabels, Fact, PersonaCard
+from scenariosim.labels import STANCE_RELATIONS
 
 SHOTS = 3
 # One line of plain text: starts with a letter or a quote, no brackets, markup, hashtags or
@@ -47,7 +49,8 @@ SIGN_GRAMMAR = 'root ::= [A-Z] [A-Z \']+ "\\n"'
 # The rest of a sentence after its opener: nothing, or a space or comma and then no newline,
 # brackets, markup, hashtags or handles, no sentence end but a decimal point. (Without the
 # space an opener's last word ran on: "holding signs" became "holding signstion".)
-_REST = 'rest ::= ([ ,] ([^\\n.!?\\[\\]{}<>#@*_|\\\\] | "." [0-9])*)?'
+_BODY = 'body ::= ([^\\n.!?\\[\\]{}<>#@*_|\\\\] | "." [0-9])*'
+_REST = "rest ::= ([ ,] body)?"
 ATTRIBUTE_WORDS = {
     "sign": "a sign",
     "photo": "a photo held up",
@@ -87,19 +90,24 @@ def steered_grammar(
     second: tuple[str, ...],
     first_ends: str = "[.!?]",
     either_order: bool = True,
+    first_is_clause: bool = False,
 ) -> str:
     """GBNF for one line of two sentences, in either order (or `first` first): one opens
     with an opener from `first` and ends with `first_ends` (a grammar term, '"?"' for a
     question), the other opens with one from `second`. An empty `first` lets that sentence
-    open as it likes."""
+    open as it likes. `first_is_clause`: a `first` opener is a whole clause ("I agree, go
+    home"), which the sentence ends after or follows with a comma and a clause of the model's
+    (without the comma the model ran the words on: "they should stop the cars")."""
     head = f"({' | '.join(map(_literal, first))})" if first else "[A-Z]"
+    after = '(", " [A-Za-z"\'] body)?' if first_is_clause else "rest"
     root = 'root ::= a " " b "\\n"' + (' | b " " a "\\n"' if either_order else "")
     return "\n".join(
         [
             root,
-            f"a ::= {head} rest {first_ends}",
+            f"a ::= {head} {after} {first_ends}",
             f"b ::= ({' | '.join(map(_literal, second))}) rest [.!?]",
             _REST,
+            _BODY,
         ]
     )
 
@@ -109,14 +117,31 @@ def post_grammar(labels: DraftLabels) -> str:
     return steered_grammar(openers()[labels.stance], openers()[labels.emotion])
 
 
+def reply_openers(labels: DraftLabels) -> tuple[str, ...]:
+    """How a reply's first sentence may open: its relation opener, and for an agreeing or
+    disagreeing reply the relation opener followed by words of its stance ("I agree, keep
+    going", "No, go home"): blind readers could not tell the stance of 20 of 44 replies that
+    said only "I agree," or "I don't think so,"."""
+    relation = openers()[labels.relation]
+    if labels.relation not in STANCE_RELATIONS or not labels.stance:
+        return relation
+    said = reply_stance_openers()[labels.stance]
+    return tuple(f"{opener} {words}" for opener in relation for words in said)
+
+
 def comment_grammar(labels: DraftLabels) -> str:
     """A reply opens with its relation (an "asks" reply's first sentence ends in "?"), as
     people answer ("I agree, ..."), and its second sentence opens with its emotion. (In either
     order, blind readers found replies that open with the feeling hard to follow: 15 of 47
-    accepted replies were good.)"""
+    accepted replies were good.) An agreeing or disagreeing reply's opener is a clause of its
+    own: "I agree, go home." or "I agree, go home, ..." (`reply_openers`)."""
     ends = '"?"' if labels.relation == "asks" else "[.!?]"
     return steered_grammar(
-        openers()[labels.relation], openers()[labels.emotion], ends, either_order=False
+        reply_openers(labels),
+        openers()[labels.emotion],
+        ends,
+        either_order=False,
+        first_is_clause=labels.relation in STANCE_RELATIONS and bool(labels.stance),
     )
 
 
