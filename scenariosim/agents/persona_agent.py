@@ -30,8 +30,8 @@ from scenariosim.agents.examples import (
     comment_examples,
     openers,
     pick_examples,
-    reply_stance_openers,
     post_examples,
+    reply_stance_openers,
     scene_examples,
     sign_examples,
 )
