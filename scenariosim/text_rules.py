@@ -422,7 +422,12 @@ def cues(text: str, vocabulary: dict[str, tuple[str, ...]]) -> dict[str, int]:
         found = 0
         for phrase in phrases:
             pattern = rf"(?<![\w']){re.escape(phrase.strip())}(?:e?s)?(?![\w'])"
-            if re.search(pattern, lowered) or (not phrase[-1].isalnum() and phrase in raw):
+            # A phrase ending in punctuation or a space ("no,", "try ") is matched as
+            # written, from a word start ("try " is not in "ministry for").
+            literal = rf"(?<![\w']){re.escape(phrase)}"
+            if re.search(pattern, lowered) or (
+                not phrase[-1].isalnum() and re.search(literal, raw)
+            ):
                 found += 1
         counts[label] = found
     return counts

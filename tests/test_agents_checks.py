@@ -200,3 +200,41 @@ def test_a_post_or_reply_over_the_word_cap_is_too_long_but_a_scene_is_not() -> N
     args = (text, PERSONA, SUPPORT, [], DraftLabels(), "", {})
     assert run_checks(*args).too_long
     assert not run_checks(*args, max_words=None).too_long
+
+
+def test_a_short_reply_ranks_before_a_long_one_that_also_passes() -> None:
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    from scenariosim.agents.critic import (
+        REPLY_KIND,
+        REPLY_PREFERRED_WORDS,
+        CriticPolicy,
+        CritiqueInputs,
+        critique_candidates,
+    )
+
+    post = "The drivers parked their lorries on the Karavan road."
+    inputs = CritiqueInputs(
+        persona=PERSONA,
+        labels=DraftLabels(relation="agrees", stance="support_protest", emotion="anger"),
+        facts=[post],
+        support=post,
+        topic=post,
+        copy_sources={},
+        kind=REPLY_KIND,
+    )
+    long = "I agree, keep going, the drivers on the road are right to stay there. I'm angry at the ministry for this."
+    short = "I agree, keep going. I'm angry for the drivers."
+    assert len(long.split()) > REPLY_PREFERRED_WORDS >= len(short.split())
+    critique, _ = critique_candidates(
+        [long, short], inputs, DeterministicFakeEmbedding(size=16), None, 1, CriticPolicy()
+    )
+    assert [v.reasons for v in critique.candidates] == [[], []]
+    assert critique.chosen == 1
+
+
+def test_a_cue_that_ends_in_a_space_matches_only_from_a_word_start() -> None:
+    from scenariosim.text_rules import RELATION_CUES, cues
+
+    assert cues("The ministry said so.", RELATION_CUES)["disagrees"] == 0
+    assert cues("Try living on this wage.", RELATION_CUES)["disagrees"] == 1

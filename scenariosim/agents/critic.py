@@ -3,8 +3,9 @@ its agreement with blind human labels was measured and found good enough.
 
 For each candidate text the checks (`checks.py`) find what a tiny model gets wrong; any
 blocking problem rules the candidate out (`BLOCKING`, one list). The passing candidates are
-ranked by the check score (5 minus penalties), then by how close their sentences are to the
-chosen facts (cosine, `sentence_support`), then by draw order, and the best is kept.
+ranked by the check score (5 minus penalties), then (replies) by whether they keep to
+`REPLY_PREFERRED_WORDS`, then by how close their sentences are to the chosen facts (cosine,
+`sentence_support`), then by draw order, and the best is kept.
 
 The rubric (`prompts/critique_draft.md` with its own system prompt,
 `prompts/critic_system.md`) runs once per task, on the chosen candidate only, and only when
@@ -152,9 +153,17 @@ def clean_candidate(text: str) -> str:
     return text
 
 
-def _rank(v: CandidateVerdict) -> tuple[float, float]:
+REPLY_KIND = "reply"  # what the critic is told it judges for a comment
+# Blind readers found long replies garbled more often (audits v2 and v3, 91 accepted replies:
+# coherent 86% at 10-14 words, 69% at 15-19, 48% at 20-24), so among passing candidates a
+# reply of at most this many words ranks first.
+REPLY_PREFERRED_WORDS = 16
+
+
+def _rank(v: CandidateVerdict, kind: str = "") -> tuple[float, bool, float]:
     grounding = min(v.checks.sentence_support) if v.checks.sentence_support else 0.0
-    return (-v.score, -grounding)
+    long_reply = kind == REPLY_KIND and len(v.text.split()) > REPLY_PREFERRED_WORDS
+    return (-v.score, long_reply, -grounding)
 
 
 def judge_candidates(
@@ -249,10 +258,14 @@ def critique_candidates(
     call's record (None when the rubric was not asked: untrusted model or nothing passed).
     """
     verdicts = judge_candidates(texts, inputs, embeddings)
-    passing = sorted((v for v in verdicts if not v.reasons), key=_rank)
+
+    def rank(v: CandidateVerdict) -> tuple[float, bool, float]:
+        return _rank(v, inputs.kind)
+
+    passing = sorted((v for v in verdicts if not v.reasons), key=rank)
     if not passing:
         reasons = sorted({r for v in verdicts for r in v.reasons}) or ["no candidate was written"]
-        best = min(verdicts, key=_rank) if verdicts else None
+        best = min(verdicts, key=rank) if verdicts else None
         return Critique(
             verdict="reject",
             score=best.score if best else 1.0,

@@ -3,7 +3,7 @@ asks, adds a fact from the news)."""
 
 from typing import Any
 
-from scenariosim.agents.critic import EARLIER_SOURCE, EXAMPLES_SOURCE, CritiqueInputs
+from scenariosim.agents.critic import EARLIER_SOURCE, EXAMPLES_SOURCE, REPLY_KIND, CritiqueInputs
 from scenariosim.agents.examples import all_example_text
 from scenariosim.agents.persona_agent import Prompt, comment_prompt
 from scenariosim.agents.schemas import ContextChunk, DraftLabels, Fact
@@ -58,7 +58,7 @@ class CommentWriter:
                 EARLIER_SOURCE: "\n".join(ctx.feed.settled_texts(task["phase_index"], "comment")),
             },
             known_names=ctx.known_names,
-            kind="reply",
+            kind=REPLY_KIND,
         )
 
     def publish(self, ctx: RunContext, task: CommentTask, outcome: Outcome) -> None:
