@@ -238,3 +238,10 @@ def test_a_cue_that_ends_in_a_space_matches_only_from_a_word_start() -> None:
 
     assert cues("The ministry said so.", RELATION_CUES)["disagrees"] == 0
     assert cues("Try living on this wage.", RELATION_CUES)["disagrees"] == 1
+
+
+def test_a_text_that_names_the_protest_is_on_topic_without_a_word_of_its_facts() -> None:
+    topic = "Diesel rose after the government cut fuel subsidies."
+    assert on_topic("I'm against the protests. I'm angry.", "Truck drivers parked lorries.")
+    assert on_topic("The ministry should listen.", "Truck drivers parked lorries.")
+    assert not on_topic("I love my garden in spring.", topic)

@@ -135,13 +135,23 @@ def copied_run(text: str, sources: dict[str, str]) -> str:
     return ""
 
 
+# Words that name the protest or the other side itself: a text that says them is about the
+# event even when it shares no word with its facts ("I'm against the protest. I'm angry.").
+# In the tune split of set-v2, texts rejected only as off topic: 20 labelled good, 11 bad;
+# with these words on topic, 10 good and 2 bad of them pass.
+PROTEST_WORDS = ("protest", "government", "strike", "blockade", "demonstrat", "minist", "reform")
+
+
 def on_topic(text: str, topic: str) -> bool:
     """Whether the draft shares a content word (four letters or more, not a stop word) with
-    its topic; words match on their first four letters, so "rises" matches "rise"."""
+    its topic, or names the protest or the government (`PROTEST_WORDS`); words match on their
+    first four letters, so "rises" matches "rise"."""
 
     def stems(t: str) -> set[str]:
         return {w[:4] for w in words(t) if len(w) >= 4 and w not in _STOP}
 
+    if any(w.startswith(PROTEST_WORDS) for w in words(text)):
+        return True
     return bool(stems(topic) & stems(text))
 
 
