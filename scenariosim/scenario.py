@@ -25,6 +25,7 @@ from scenariosim.markdown import table_cell
 from scenariosim.personas.filters import PersonaFilter
 from scenariosim.personas.strata import Stratum
 from scenariosim.slugs import slug
+from scenariosim.text_rules import names_protest_action
 from scenariosim.yaml_io import Loaded, YamlError, key_name, load_yaml, validate_authored
 
 # Largest seed: llama.cpp, NumPy and the Parquet tables all hold a 31-bit seed.
@@ -121,6 +122,13 @@ class Phase(_Strict):
     posts: int = Field(2, ge=0, le=10_000, description="Posts to aim for.")
     comments: int = Field(2, ge=0, le=10_000, description="Comments to aim for.")
     images: int = Field(1, ge=0, le=10_000, description="Image prompts to aim for.")
+    protest_underway: bool | None = Field(
+        None,
+        description="Whether a protest has begun by this phase: writers take a side on the "
+        "measure before it ('It's unfair,'), on the protest once it has ('Keep going,'). "
+        "Unset: from this phase on once a phase's title or event names a protest action "
+        "(protest, blockade, strike, sit-in, march, rally, demonstration).",
+    )
 
     @field_validator("id")
     @classmethod
@@ -132,6 +140,16 @@ class Phase(_Strict):
     @property
     def retrieval_query(self) -> str:
         return self.query or self.event
+
+
+def protest_underway(phases: list[Phase], index: int) -> bool:
+    """Whether a protest has begun by phase `index`: its `protest_underway` when set, else
+    whether it or an earlier phase names a protest action in its title or event
+    (`text_rules.names_protest_action`)."""
+    phase = phases[index]
+    if phase.protest_underway is not None:
+        return phase.protest_underway
+    return any(names_protest_action(f"{p.title} {p.event}") for p in phases[: index + 1])
 
 
 # Output tokens a writer needs for one post, reply or scene of two sentences under the line

@@ -329,6 +329,21 @@ def repeated_phrases(text: str, n: int = 4, times: int = 3) -> list[str]:
     return sorted(" ".join(g) for g, count in seen.items() if count >= times)
 
 
+# Words that name a protest action (matched as word beginnings: "blockade", "blocked",
+# "strikes"; "marched" but not "March").
+PROTEST_ACTIONS = (
+    "protest", "block", "strike", "sit-in", "sit in", "marched", "marchers", "marching",
+    "rally", "rallies", "demonstrat", "walkout", "walked out",
+)  # fmt: skip
+
+
+def names_protest_action(text: str) -> bool:
+    """Whether `text` names a protest action (`PROTEST_ACTIONS`): "Truckers block the
+    junction" does, "Diesel prices rise" does not."""
+    lowered = " " + " ".join(words(text)) + " "
+    return any(re.search(rf"(?<![\w']){re.escape(a)}", lowered) for a in PROTEST_ACTIONS)
+
+
 # --- labels in words -----------------------------------------------------------------
 
 # Words that express an emotion (Ekman-style categories the dataset uses). Whole words,
@@ -391,6 +406,8 @@ STANCE_WORDS: dict[str, tuple[str, ...]] = {
         "government is doing the right", "reform is good", "good thing",
         "side of the government", "against the protesters", "protesters should",
         "with the council", "with the ministry", "with the police", "with the authorities",
+        "with the minister", "with the president", "with the mayor", "with the officials",
+        "with the state",
     ),
     # Takes no side, or is unsure.
     "neutral": (

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from scenariosim.agents.checks import COPY_RUN, labels_missing
-from scenariosim.agents.examples import openers, reply_stance_openers
+from scenariosim.agents.examples import openers, reply_stance_openers, stance_openers
 from scenariosim.agents.persona_agent import comment_grammar, post_grammar, reply_openers
 from scenariosim.agents.schemas import DraftLabels
 from scenariosim.labels import STANCE_RELATIONS
@@ -63,6 +63,45 @@ def test_a_relation_opener_does_what_its_relation_says() -> None:
             assert labels_missing(text, labels, fact) == [], (relation, phrase)
 
 
+@pytest.mark.parametrize("stance", ["support_protest", "oppose_protest"])
+def test_a_stance_opener_before_any_protest_is_read_as_its_stance_and_names_no_protest(
+    stance: str,
+) -> None:
+    from scenariosim.text_rules import names_protest_action
+
+    before = stance_openers(stance, protest_underway=False)
+    assert before != openers()[stance] and len(before) >= 4
+    for phrase in before:
+        text = phrase + REST + "."
+        assert not names_protest_action(phrase), phrase
+        assert labels_missing(text, DraftLabels(stance=stance)) == [], phrase
+        for other in STANCES:
+            if other != stance:
+                assert labels_missing(text, DraftLabels(stance=other)) == ["stance"], phrase
+
+
+@pytest.mark.parametrize("relation", STANCE_RELATIONS)
+@pytest.mark.parametrize("stance", STANCES)
+def test_a_reply_opener_before_any_protest_carries_its_stance_and_names_no_protest(
+    relation: str, stance: str
+) -> None:
+    from scenariosim.text_rules import names_protest_action
+
+    fact = "Truck drivers parked their lorries across the Karavan junction."
+    labels = DraftLabels(relation=relation, stance=stance)
+    for head in reply_openers(labels, protest_underway=False):
+        assert len(head.split()) <= COPY_RUN - 1, head
+        assert not names_protest_action(head), head
+        assert labels_missing(head + REST + ".", labels, fact) == [], head
+
+
+def test_a_post_before_any_protest_is_steered_by_the_openers_for_the_measure() -> None:
+    labels = DraftLabels(stance="support_protest", emotion="anger")
+    assert "It's unfair," in post_grammar(labels, protest_underway=False)
+    assert "Keep going," not in post_grammar(labels, protest_underway=False)
+    assert "Keep going," in post_grammar(labels)
+
+
 def test_every_stance_has_words_for_a_reply() -> None:
     assert sorted(reply_stance_openers()) == STANCES
     assert all(len(phrases) >= 4 for phrases in reply_stance_openers().values())
@@ -104,6 +143,8 @@ def test_a_reply_that_asks_or_adds_opens_with_its_relation_alone() -> None:
         "I support the government, the drivers are wrong.",
         "I'm on the side of the government.",
         "I stand with the council.",
+        "I'm with the ministers, they know best.",
+        "I stand with the president on this.",
     ],
 )
 def test_a_support_opener_turned_to_the_other_side_does_not_carry_support(text: str) -> None:

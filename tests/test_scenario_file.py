@@ -105,3 +105,35 @@ def test_a_budget_too_small_for_one_post_is_refused_naming_the_smallest_that_fit
     message = str(caught.value)
     assert "tiny.yaml" in message and "line 3" in message and "max_tokens" in message
     assert "at least 96" in message
+
+
+def _phase(title: str, event: str, **extra: object) -> Phase:
+    return Phase(id="p", date="2026-08-15", title=title, event=event, **extra)
+
+
+def test_a_protest_is_under_way_from_the_first_phase_that_names_a_protest_action() -> None:
+    from scenariosim.scenario import protest_underway
+
+    phases = [
+        _phase("Diesel prices rise", "Diesel rose from 0.90 to 1.30 ADH."),
+        _phase("Truckers block the junction", "Drivers parked their lorries."),
+        _phase("A rebate for carriers", "The government announced a rebate."),
+    ]
+    assert [protest_underway(phases, i) for i in range(3)] == [False, True, True]
+
+
+def test_a_phase_can_say_whether_a_protest_is_under_way() -> None:
+    from scenariosim.scenario import protest_underway
+
+    phases = [
+        _phase("Diesel prices rise", "Diesel rose.", protest_underway=True),
+        _phase("Drivers strike", "Drivers stopped work.", protest_underway=False),
+    ]
+    assert [protest_underway(phases, i) for i in range(2)] == [True, False]
+
+
+def test_the_month_of_march_is_not_a_protest_action() -> None:
+    from scenariosim.text_rules import names_protest_action
+
+    assert not names_protest_action("In March the price of bread rose.")
+    assert names_protest_action("Several hundred people marched to the ministry.")

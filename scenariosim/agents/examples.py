@@ -134,14 +134,30 @@ def _opener_blocks() -> dict[tuple[str, str], tuple[str, ...]]:
 
 def openers() -> dict[str, tuple[str, ...]]:
     """Label value -> the openers a sentence carrying it may start with (`openers.txt`):
-    stance values, emotion values and reply relations, e.g. "anger" -> ("I'm angry", ...)."""
-    return {v: lines for (kind, v), lines in _opener_blocks().items() if kind != "reply stance"}
+    stance values (once a protest is under way), emotion values and reply relations, e.g.
+    "anger" -> ("I'm angry", ...)."""
+    kinds = ("stance", "emotion", "relation")
+    return {v: lines for (kind, v), lines in _opener_blocks().items() if kind in kinds}
 
 
-def reply_stance_openers() -> dict[str, tuple[str, ...]]:
+def stance_openers(stance: str, protest_underway: bool = True) -> tuple[str, ...]:
+    """The openers of a post's stance: before any protest, those that take a side on the
+    measure ("It's unfair,"; block "stance before a protest"), else `openers()[stance]`."""
+    before = _opener_blocks().get(("stance before a protest", stance))
+    return openers()[stance] if protest_underway or before is None else before
+
+
+def reply_stance_openers(protest_underway: bool = True) -> dict[str, tuple[str, ...]]:
     """Stance value -> what an agreeing or disagreeing reply says right after its relation
-    opener, lower case ("support_protest" -> ("keep going", ...)): `openers.txt`."""
-    return {v: lines for (kind, v), lines in _opener_blocks().items() if kind == "reply stance"}
+    opener, lower case ("support_protest" -> ("keep going", ...)); before any protest, the
+    "reply stance before a protest" blocks replace those of the same stance."""
+    blocks = _opener_blocks()
+    said = {v: lines for (kind, v), lines in blocks.items() if kind == "reply stance"}
+    if not protest_underway:
+        for (kind, v), lines in blocks.items():
+            if kind == "reply stance before a protest":
+                said[v] = lines
+    return said
 
 
 @cache

@@ -35,6 +35,7 @@ from scenariosim.agents.examples import (
     reply_stance_openers,
     scene_examples,
     sign_examples,
+    stance_openers,
 )
 from scenariosim.agents.prompting import as_data
 from scenariosim.agents.schemas import DraftLabels, Fact, PersonaCard
@@ -113,12 +114,16 @@ def steered_grammar(
     )
 
 
-def post_grammar(labels: DraftLabels) -> str:
-    """A post opens one sentence with its stance and the other with its emotion."""
-    return steered_grammar(openers()[labels.stance], openers()[labels.emotion])
+def post_grammar(labels: DraftLabels, protest_underway: bool = True) -> str:
+    """A post opens one sentence with its stance and the other with its emotion (before any
+    protest, a stance opener takes a side on the measure: `stance_openers`)."""
+    assert labels.stance and labels.emotion
+    return steered_grammar(
+        stance_openers(labels.stance, protest_underway), openers()[labels.emotion]
+    )
 
 
-def reply_openers(labels: DraftLabels) -> tuple[str, ...]:
+def reply_openers(labels: DraftLabels, protest_underway: bool = True) -> tuple[str, ...]:
     """How a reply's first sentence may open: its relation opener, and for an agreeing or
     disagreeing reply the relation opener followed by words of its stance ("I agree, keep
     going", "No, go home"): blind readers could not tell the stance of 20 of 44 replies that
@@ -126,11 +131,11 @@ def reply_openers(labels: DraftLabels) -> tuple[str, ...]:
     relation = openers()[labels.relation]
     if labels.relation not in STANCE_RELATIONS or not labels.stance:
         return relation
-    said = reply_stance_openers()[labels.stance]
+    said = reply_stance_openers(protest_underway)[labels.stance]
     return tuple(f"{opener} {words}" for opener in relation for words in said)
 
 
-def comment_grammar(labels: DraftLabels) -> str:
+def comment_grammar(labels: DraftLabels, protest_underway: bool = True) -> str:
     """A reply opens with its relation (an "asks" reply's first sentence ends in "?"), as
     people answer ("I agree, ..."), and its second sentence opens with its emotion. (In either
     order, blind readers found replies that open with the feeling hard to follow: 15 of 47
@@ -138,7 +143,7 @@ def comment_grammar(labels: DraftLabels) -> str:
     own: "I agree, go home." or "I agree, go home, ..." (`reply_openers`)."""
     ends = '"?"' if labels.relation == "asks" else "[.!?]"
     return steered_grammar(
-        reply_openers(labels),
+        reply_openers(labels, protest_underway),
         openers()[labels.emotion],
         ends,
         either_order=False,
@@ -165,7 +170,13 @@ def _facts_line(facts: list[Fact]) -> str:
     return " ".join(as_data(" ".join(f.text.split())) for f in facts)
 
 
-def post_prompt(persona: PersonaCard, facts: list[Fact], labels: DraftLabels, seed: int) -> Prompt:
+def post_prompt(
+    persona: PersonaCard,
+    facts: list[Fact],
+    labels: DraftLabels,
+    seed: int,
+    protest_underway: bool = True,
+) -> Prompt:
     assert labels.stance and labels.emotion
     rng = random.Random(seed)
     shots = pick_examples(post_examples(), SHOTS, rng, want=(labels.emotion, labels.stance))
@@ -175,7 +186,7 @@ def post_prompt(persona: PersonaCard, facts: list[Fact], labels: DraftLabels, se
         f"Post by {author_line(persona, EMOTION_WORD[labels.emotion], STANCE_WORDS[labels.stance])}:\n"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_post", text, post_grammar(labels))
+    return Prompt("write_post", text, post_grammar(labels, protest_underway))
 
 
 def comment_prompt(
@@ -185,6 +196,7 @@ def comment_prompt(
     post_text: str,
     labels: DraftLabels,
     seed: int,
+    protest_underway: bool = True,
 ) -> Prompt:
     assert labels.relation and labels.emotion
     rng = random.Random(seed)
@@ -197,7 +209,7 @@ def comment_prompt(
         f"Reply by {author_line(persona, labels.relation, EMOTION_WORD[labels.emotion])}:\n"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_comment", text, comment_grammar(labels))
+    return Prompt("write_comment", text, comment_grammar(labels, protest_underway))
 
 
 def attribute_words(attributes: dict[str, bool]) -> str:

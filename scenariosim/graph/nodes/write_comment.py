@@ -13,6 +13,7 @@ from scenariosim.graph.task_graph import build_task_graph
 from scenariosim.graph.task_state import Outcome, provenance
 from scenariosim.graph.tasks import CommentTask
 from scenariosim.outputs.records import CommentRecord
+from scenariosim.scenario import protest_underway
 
 FACTS_PER_COMMENT = 1
 
@@ -34,6 +35,7 @@ class CommentWriter:
             answered["text"],
             DraftLabels(**task["labels"]),
             seed,
+            protest_underway(ctx.scenario.phases, task["phase_index"]),
         )
 
     def inputs(

@@ -12,6 +12,7 @@ from scenariosim.graph.task_graph import build_task_graph
 from scenariosim.graph.task_state import Outcome, provenance
 from scenariosim.graph.tasks import Task
 from scenariosim.outputs.records import PostRecord
+from scenariosim.scenario import protest_underway
 
 FACTS_PER_POST = 1
 
@@ -27,7 +28,8 @@ class PostWriter:
 
     def prompt(self, ctx: RunContext, task: Task, facts: list[Fact], seed: int) -> Prompt:
         card = ctx.actors[task["persona_id"]].card
-        return post_prompt(card, facts, DraftLabels(**task["labels"]), seed)
+        underway = protest_underway(ctx.scenario.phases, task["phase_index"])
+        return post_prompt(card, facts, DraftLabels(**task["labels"]), seed, underway)
 
     def inputs(
         self, ctx: RunContext, task: Task, facts: list[Fact], texts: list[str]
