@@ -7,7 +7,12 @@ import itertools
 import pytest
 
 from scenariosim.agents.checks import COPY_RUN, labels_missing
-from scenariosim.agents.examples import openers, reply_stance_openers, stance_openers
+from scenariosim.agents.examples import (
+    emotion_openers,
+    openers,
+    reply_stance_openers,
+    stance_openers,
+)
 from scenariosim.agents.persona_agent import comment_grammar, post_grammar, reply_openers
 from scenariosim.agents.schemas import DraftLabels
 from scenariosim.labels import STANCE_RELATIONS
@@ -51,6 +56,26 @@ def test_an_emotion_opener_is_read_as_its_emotion_and_no_other(emotion: str) -> 
         found = emotion_cues(phrase + REST + ".")
         assert found[emotion] >= 1, phrase
         assert max(v for k, v in found.items() if k != emotion) == 0, (phrase, found)
+
+
+@pytest.mark.parametrize("underway", [True, False])
+@pytest.mark.parametrize("emotion", ["anger", "pride"])
+def test_an_oppose_texts_anger_or_pride_is_aimed_at_the_protest_not_the_government(
+    emotion: str, underway: bool
+) -> None:
+    phrases = emotion_openers(emotion, "oppose_protest", underway)
+    assert phrases != openers()[emotion] and len(phrases) >= 4
+    for phrase in phrases:
+        assert len(phrase.split()) <= COPY_RUN - 2, phrase
+        found = emotion_cues(phrase + REST + ".")
+        assert found[emotion] >= 1, phrase
+        assert max(v for k, v in found.items() if k != emotion) == 0, (phrase, found)
+        assert stance_cues(phrase + REST + ".")["support_protest"] == 0, phrase
+
+
+def test_an_emotion_without_a_side_keeps_its_openers() -> None:
+    assert emotion_openers("fear", "oppose_protest") == openers()["fear"]
+    assert emotion_openers("anger", "support_protest", False) == openers()["anger"]
 
 
 def test_a_relation_opener_does_what_its_relation_says() -> None:

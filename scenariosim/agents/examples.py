@@ -147,6 +147,22 @@ def stance_openers(stance: str, protest_underway: bool = True) -> tuple[str, ...
     return openers()[stance] if protest_underway or before is None else before
 
 
+def emotion_openers(
+    emotion: str, stance: str | None = None, protest_underway: bool = True
+) -> tuple[str, ...]:
+    """The openers of an emotion in a text of `stance`: an "emotion when <stance>" block
+    (before any protest, "... before a protest" first) where the emotion's target depends
+    on the side (anger at protesters, pride in the police), else `openers()[emotion]`."""
+    blocks = _opener_blocks()
+    kinds = [f"emotion when {stance}"]
+    if not protest_underway:
+        kinds.insert(0, f"emotion when {stance} before a protest")
+    for kind in kinds:
+        if (kind, emotion) in blocks:
+            return blocks[kind, emotion]
+    return openers()[emotion]
+
+
 def reply_stance_openers(protest_underway: bool = True) -> dict[str, tuple[str, ...]]:
     """Stance value -> what an agreeing or disagreeing reply says right after its relation
     opener, lower case ("support_protest" -> ("keep going", ...)); before any protest, the

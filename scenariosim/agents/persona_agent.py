@@ -29,6 +29,7 @@ from scenariosim.agents.examples import (
     EMOTION_WORD,
     STANCE_WORDS,
     comment_examples,
+    emotion_openers,
     openers,
     pick_examples,
     post_examples,
@@ -119,7 +120,8 @@ def post_grammar(labels: DraftLabels, protest_underway: bool = True) -> str:
     protest, a stance opener takes a side on the measure: `stance_openers`)."""
     assert labels.stance and labels.emotion
     return steered_grammar(
-        stance_openers(labels.stance, protest_underway), openers()[labels.emotion]
+        stance_openers(labels.stance, protest_underway),
+        emotion_openers(labels.emotion, labels.stance, protest_underway),
     )
 
 
@@ -144,7 +146,7 @@ def comment_grammar(labels: DraftLabels, protest_underway: bool = True) -> str:
     ends = '"?"' if labels.relation == "asks" else "[.!?]"
     return steered_grammar(
         reply_openers(labels, protest_underway),
-        openers()[labels.emotion],
+        emotion_openers(labels.emotion, labels.stance, protest_underway),
         ends,
         either_order=False,
         first_is_clause=labels.relation in STANCE_RELATIONS and bool(labels.stance),
