@@ -498,6 +498,41 @@ def test_a_resume_allowed_to_continue_with_a_changed_corpus_records_both(cli_env
     assert change["found"] != change["recorded"]
 
 
+def test_a_resume_after_a_reference_was_added_is_refused_naming_the_references(
+    cli_env: Path,
+) -> None:
+    scenario = Scenario.model_validate(
+        {
+            "name": "resume",
+            "personas": {"n": 1},
+            "models": {"agent": "fake", "critic": "fake"},
+            "phases": [{"id": "a", "date": "2026-08-01", "title": "t", "event": "e",
+                        "posts": 0, "comments": 0, "images": 0}],
+        }
+    )  # fmt: skip
+    out = cli_env / "runs"
+    run_scenario(scenario, load_settings(), out, run_id="r1", use_cache=False)
+    pictures = cli_env / "pictures"
+    pictures.mkdir()
+    (pictures / "references.csv").write_text(
+        "file,caption,source,license,labels\n"
+        ",A crowd with signs on a bridge at dusk,own notes,CC0,sign group_20\n",
+        encoding="utf-8",
+    )
+    code, text = _cli("references", "add", str(pictures))
+    assert code == 0, text
+    before = sorted((p.name, p.stat().st_size) for p in (out / "r1").rglob("*"))
+    code, text = _cli("run", "--resume", "r1", "--out", str(out), "-q")
+    assert code == 2
+    assert "references_fingerprint" in text and "--allow-changed-inputs" in text
+    assert sorted((p.name, p.stat().st_size) for p in (out / "r1").rglob("*")) == before
+    code, text = _cli("run", "--resume", "r1", "--out", str(out), "--allow-changed-inputs", "-q")
+    assert code == 0, text
+    resolved = load_yaml((out / "r1" / "scenario.resolved.yaml").read_text()).data
+    change = resolved["resumed_with_changed_inputs"][0]["changes"]["references_fingerprint"]
+    assert change["found"] != change["recorded"]
+
+
 # ---- kind 7: store identities never collide silently ----------------------------------
 
 
