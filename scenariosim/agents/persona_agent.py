@@ -13,11 +13,13 @@ The model writes one line of two sentences under a grammar (`steered_grammar`): 
 with an opener of the assigned stance and the other with an opener of the assigned emotion
 (`examples/openers.txt`), in the order the model likes; it writes the rest. A reply opens with
 its relation first, and one that agrees or disagrees with the words of its stance too ("I
-agree, go home."; `reply_openers`). Measured on bench_candidates (SmolLM2-135M, 48 candidates): 3 passed every check with
-a free line, 16 with the openers; "does not carry its labels" fell from 41 to 10.
+agree, go home."; `reply_openers`). Before any protest (`scenario.protest_underway`) a side is
+taken on the measure ("It's unfair,"), and an oppose text's anger or pride has the protest as
+its target (`examples.emotion_openers`). Figures: BENCHMARKS.md, `bench/bench_candidates.py`.
 `draw_candidates` draws several at once from the one evaluated prompt, and the critic keeps
 the best that passes its checks. Chat backends get the same prompt without the grammar.
-Untrusted text (news, other people's posts) is passed through `as_data` and sits on its own labelled line.
+Untrusted text (news, other people's posts) is passed through `as_data` and sits on its own
+labelled line.
 """
 
 import hashlib
