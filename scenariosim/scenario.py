@@ -126,8 +126,9 @@ class Phase(_Strict):
         None,
         description="Whether a protest has begun by this phase: writers take a side on the "
         "measure before it ('It's unfair,'), on the protest once it has ('Keep going,'). "
-        "Unset: from this phase on once a phase's title or event names a protest action "
-        "(protest, blockade, strike, sit-in, march, rally, demonstration).",
+        "Unset: from the first phase that sets it true or whose title or event names a "
+        "protest action (protest, blockade, strike, sit-in, marched, rally, demonstration, "
+        "occupy) on.",
     )
 
     @field_validator("id")
@@ -144,12 +145,17 @@ class Phase(_Strict):
 
 def protest_underway(phases: list[Phase], index: int) -> bool:
     """Whether a protest has begun by phase `index`: its `protest_underway` when set, else
-    whether it or an earlier phase names a protest action in its title or event
-    (`text_rules.names_protest_action`)."""
+    whether an earlier phase or this one says so (`protest_underway: true`) or, unset, names
+    a protest action in its title or event (`text_rules.names_protest_action`)."""
     phase = phases[index]
     if phase.protest_underway is not None:
         return phase.protest_underway
-    return any(names_protest_action(f"{p.title} {p.event}") for p in phases[: index + 1])
+    return any(
+        p.protest_underway
+        or (p.protest_underway is None and names_protest_action(p.title))
+        or (p.protest_underway is None and names_protest_action(p.event))
+        for p in phases[: index + 1]
+    )
 
 
 # Output tokens a writer needs for one post, reply or scene of two sentences under the line

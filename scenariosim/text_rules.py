@@ -300,10 +300,12 @@ def shared_run(text: str, source: str, n: int = 6) -> str:
     return ""
 
 
-# Common words of four letters or more that a short text may say three times.
+# Common words of four letters or more that a short text may say three times (with "right"
+# and "enough", which openers say twice: "You're right, they're right", "Enough is enough,").
 _FREQUENT = frozenset(
     "that this with they them their there these those what when where which about have will "
-    "from were been would could should your just like very more some only than then".split()
+    "from were been would could should your just like very more some only than then right "
+    "enough".split()
 )
 
 
@@ -333,7 +335,7 @@ def repeated_phrases(text: str, n: int = 4, times: int = 3) -> list[str]:
 # "strikes"; "marched" but not "March").
 PROTEST_ACTIONS = (
     "protest", "block", "strike", "sit-in", "sit in", "marched", "marchers", "marching",
-    "rally", "rallies", "demonstrat", "walkout", "walked out",
+    "rally", "rallies", "demonstrat", "walkout", "walked out", "occupy", "occupied",
 )  # fmt: skip
 
 

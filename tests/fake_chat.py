@@ -173,11 +173,17 @@ _NOW = ("today", "again", "now", "still", "really", "honestly", "tonight", "trul
 _EMOTION_OF = {word: label for label, word in EMOTION_WORD.items()}
 _STANCE_OF = {words: label for label, words in STANCE_WORDS.items()}
 _RELATION_SENTENCE = {
-    "agrees": ("I agree with this {n} about the {w}.", "Same here, the {w} {n} worries me.", "Exactly, my {w} story {n} too."),
-    "disagrees": ("No, that is {n} wrong about the {w}.", "Wrong, the {w} is {n} not the point.", "That's not how the {w} {n} works."),
+    "agrees": ("I agree, {s}, this {n} about the {w}.", "Same here, {s}, the {w} {n} worries me.", "Exactly, {s}, my {w} story {n} too."),
+    "disagrees": ("No, {s}, that is {n} wrong about the {w}.", "Wrong, {s}, the {w} is {n} not the point.", "That's not how the {w} {n} works, {s}."),
     "asks": ("Is it {n} true about the {w}?", "What happens {n} to the {w} now?", "Who {n} decided the {w}?"),
     "adds": ("The news says {w} and {v} {n} matter here.", "Remember {w} and {v} {n} in this.", "Look at {w} and {v} {n} again."),
 }  # fmt: skip
+# What a reply that agrees or disagrees says of its side (the author line names it).
+_REPLY_STANCE = {
+    "support_protest": "I stand with them",
+    "oppose_protest": "go home",
+    "neutral": "not sure who is right",
+}
 _SCENE_WORDS = {
     "a sign": "signs",
     "a photo held up": "a photograph",
@@ -212,9 +218,10 @@ def continuation(prompt: str, seed: int = 0) -> str:
     parts = [p.strip() for p in last.rstrip(":").split(",")]
     if last.startswith("Reply by"):
         relation, emotion = parts[-2], parts[-1]
+        side = _REPLY_STANCE[_STANCE_OF.get(parts[-3], "neutral")]
         pick = zlib.crc32(f"{seed}\n{prompt}".encode())
         n = _NOW[(pick >> 4) % len(_NOW)]
-        said = _RELATION_SENTENCE[relation][seed % 3].format(w=word, v=other, n=n)
+        said = _RELATION_SENTENCE[relation][seed % 3].format(w=word, v=other, n=n, s=side)
         now = _NOW[(pick >> 12) % len(_NOW)].capitalize()
         return f"{said} {now}, {_EMOTION_SENTENCE[_EMOTION_OF[emotion]].lower()}.\n"
     emotion, stance = _EMOTION_OF[parts[-2]], _STANCE_OF[parts[-1]]

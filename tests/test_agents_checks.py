@@ -1,5 +1,7 @@
 """The critic's deterministic checks, one behaviour each (issue #15's failure kinds)."""
 
+from langchain_core.embeddings import Embeddings
+
 from scenariosim.agents.checks import (
     copied_run,
     labels_missing,
@@ -202,16 +204,26 @@ def test_a_post_or_reply_over_the_word_cap_is_too_long_but_a_scene_is_not() -> N
     assert not run_checks(*args, max_words=None).too_long
 
 
-def test_a_short_reply_ranks_before_a_long_one_that_also_passes() -> None:
-    from langchain_core.embeddings import DeterministicFakeEmbedding
+class _KaravanEmbeddings(Embeddings):
+    """A text that names Karavan is close to a fact that does, any other is not: both
+    candidates below are equally grounded, so only the length preference tells them apart."""
 
-    from scenariosim.agents.critic import (
-        REPLY_KIND,
-        REPLY_PREFERRED_WORDS,
-        CriticPolicy,
-        CritiqueInputs,
-        critique_candidates,
-    )
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [[1.0, 0.0] if "Karavan" in t else [0.0, 1.0] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+LONG_REPLY = (
+    "I agree, keep going, the drivers stayed on the Karavan road for three days now. "
+    "I'm angry for the Karavan drivers."
+)
+SHORT_REPLY = "I agree, keep going in Karavan. I'm angry for the Karavan drivers."
+
+
+def _chosen(kind: str) -> str:
+    from scenariosim.agents.critic import CriticPolicy, CritiqueInputs, critique_candidates
 
     post = "The drivers parked their lorries on the Karavan road."
     inputs = CritiqueInputs(
@@ -221,16 +233,24 @@ def test_a_short_reply_ranks_before_a_long_one_that_also_passes() -> None:
         support=post,
         topic=post,
         copy_sources={},
-        kind=REPLY_KIND,
+        kind=kind,
     )
-    long = "I agree, keep going, the drivers on the road are right to stay there. I'm angry at the ministry for this."
-    short = "I agree, keep going. I'm angry for the drivers."
-    assert len(long.split()) > REPLY_PREFERRED_WORDS >= len(short.split())
     critique, _ = critique_candidates(
-        [long, short], inputs, DeterministicFakeEmbedding(size=16), None, 1, CriticPolicy()
+        [LONG_REPLY, SHORT_REPLY], inputs, _KaravanEmbeddings(), None, 1, CriticPolicy()
     )
     assert [v.reasons for v in critique.candidates] == [[], []]
-    assert critique.chosen == 1
+    return [LONG_REPLY, SHORT_REPLY][critique.chosen]
+
+
+def test_a_short_reply_ranks_before_an_equally_good_long_one_drawn_first() -> None:
+    from scenariosim.agents.critic import REPLY_KIND, REPLY_PREFERRED_WORDS
+
+    assert len(LONG_REPLY.split()) > REPLY_PREFERRED_WORDS >= len(SHORT_REPLY.split())
+    assert _chosen(REPLY_KIND) == SHORT_REPLY
+
+
+def test_among_equally_good_posts_the_first_drawn_is_kept_whatever_its_length() -> None:
+    assert _chosen("post") == LONG_REPLY
 
 
 def test_a_cue_that_ends_in_a_space_matches_only_from_a_word_start() -> None:

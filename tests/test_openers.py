@@ -155,6 +155,18 @@ def test_a_reply_opener_leaves_a_word_before_a_copied_run() -> None:
             assert len(head.split()) <= COPY_RUN - 1, head
 
 
+def test_a_replys_stance_words_are_followed_by_the_models_own_clause() -> None:
+    # Ended right after its stance words, a reply would be all grammar up to its emotion
+    # opener ("I agree, go home. I'm angry at protesters"), and two replies would share six
+    # words or more by construction.
+    from llama_cpp import LlamaGrammar
+
+    labels = DraftLabels(relation="agrees", stance="oppose_protest", emotion="anger")
+    grammar = comment_grammar(labels)
+    assert "a ::= (" in grammar and ') ", " [A-Za-z' in grammar
+    assert LlamaGrammar.from_string(grammar, verbose=False) is not None
+
+
 def test_a_reply_that_asks_or_adds_opens_with_its_relation_alone() -> None:
     for relation in ("asks", "adds"):
         labels = DraftLabels(relation=relation, stance="neutral")

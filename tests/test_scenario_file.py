@@ -132,6 +132,17 @@ def test_a_phase_can_say_whether_a_protest_is_under_way() -> None:
     assert [protest_underway(phases, i) for i in range(2)] == [True, False]
 
 
+def test_a_protest_a_phase_says_has_begun_goes_on_in_the_phases_after_it() -> None:
+    from scenariosim.scenario import protest_underway
+
+    phases = [
+        _phase("Prices rise", "Diesel rose."),
+        _phase("Drivers meet", "Drivers met the minister.", protest_underway=True),
+        _phase("A rebate", "The government announced a rebate."),
+    ]
+    assert [protest_underway(phases, i) for i in range(3)] == [False, True, True]
+
+
 def test_the_month_of_march_is_not_a_protest_action() -> None:
     from scenariosim.text_rules import names_protest_action
 

@@ -7,7 +7,8 @@ Two families, one result (`CheckResults`):
 - craft, the failures a 135M model makes (issue #15's blind reading): meta-text about
   writing or answering, placeholders, the persona card read back, a news sentence or an
   example copied (a shared run of six words), text cut off mid-sentence, a phrase repeated,
-  text about nothing it was given (off-topic), and labels the text does not carry.
+  text about nothing it was given (off-topic; naming the protest or the government counts
+  as on topic, `AUTHORITY_WORDS`), and labels the text does not carry.
 
 Every rule about text lives in `scenariosim.text_rules`; this module applies them to a draft
 and its context. All checks are pure functions except the grounding figure, which embeds.
@@ -30,6 +31,7 @@ from scenariosim.text_rules import (
     mentions,
     meta_text,
     name_runs,
+    names_protest_action,
     numbers,
     placeholders,
     relation_carried,
@@ -135,22 +137,23 @@ def copied_run(text: str, sources: dict[str, str]) -> str:
     return ""
 
 
-# Words that name the protest or the other side itself: a text that says them is about the
-# event even when it shares no word with its facts ("I'm against the protest. I'm angry.").
-# In the tune split of set-v2, texts rejected only as off topic: 20 labelled good, 11 bad;
-# with these words on topic, 10 good and 2 bad of them pass.
-PROTEST_WORDS = ("protest", "government", "strike", "blockade", "demonstrat", "minist", "reform")
+# Words that name the side a protest is against: a text that says them, or names a protest
+# action (`text_rules.names_protest_action`), is about the event even when it shares no word
+# with its facts ("I'm against the protest. I'm angry."). In the tune split of set-v2, texts
+# rejected only as off topic: 20 labelled good, 11 bad; with these words on topic, 10 good
+# and 2 bad of them pass.
+AUTHORITY_WORDS = ("government", "minist", "reform")
 
 
 def on_topic(text: str, topic: str) -> bool:
     """Whether the draft shares a content word (four letters or more, not a stop word) with
-    its topic, or names the protest or the government (`PROTEST_WORDS`); words match on their
-    first four letters, so "rises" matches "rise"."""
+    its topic, or names a protest action or the government (`AUTHORITY_WORDS`); words match
+    on their first four letters, so "rises" matches "rise"."""
 
     def stems(t: str) -> set[str]:
         return {w[:4] for w in words(t) if len(w) >= 4 and w not in _STOP}
 
-    if any(w.startswith(PROTEST_WORDS) for w in words(text)):
+    if names_protest_action(text) or any(w.startswith(AUTHORITY_WORDS) for w in words(text)):
         return True
     return bool(stems(topic) & stems(text))
 

@@ -101,10 +101,11 @@ def steered_grammar(
     with an opener from `first` and ends with `first_ends` (a grammar term, '"?"' for a
     question), the other opens with one from `second`. An empty `first` lets that sentence
     open as it likes. `first_is_clause`: a `first` opener is a whole clause ("I agree, go
-    home"), which the sentence ends after or follows with a comma and a clause of the model's
-    (without the comma the model ran the words on: "they should stop the cars")."""
+    home"), which a comma and a clause of the model's follow (without the comma the model ran
+    the words on, "they should stop the cars"; ended there, two replies shared every word the
+    grammar chose, relation, stance and emotion openers, six or more in a row)."""
     head = f"({' | '.join(map(_literal, first))})" if first else "[A-Z]"
-    after = '(", " [A-Za-z"\'] body)?' if first_is_clause else "rest"
+    after = '", " [A-Za-z"\'] body' if first_is_clause else "rest"
     root = 'root ::= a " " b "\\n"' + (' | b " " a "\\n"' if either_order else "")
     return "\n".join(
         [
@@ -144,7 +145,7 @@ def comment_grammar(labels: DraftLabels, protest_underway: bool = True) -> str:
     people answer ("I agree, ..."), and its second sentence opens with its emotion. (In either
     order, blind readers found replies that open with the feeling hard to follow: 15 of 47
     accepted replies were good.) An agreeing or disagreeing reply's opener is a clause of its
-    own: "I agree, go home." or "I agree, go home, ..." (`reply_openers`)."""
+    own that the model continues: "I agree, go home, ..." (`reply_openers`)."""
     ends = '"?"' if labels.relation == "asks" else "[.!?]"
     return steered_grammar(
         reply_openers(labels, protest_underway),
@@ -206,11 +207,12 @@ def comment_prompt(
     rng = random.Random(seed)
     shots = pick_examples(comment_examples(), SHOTS, rng, want=(labels.relation,))
     head = "Replies people wrote under posts about the news.\n\n"
+    said = [STANCE_WORDS[labels.stance]] if labels.stance else []
     post = as_data(" ".join(post_text.split()))
     task = (
         f"News: {_facts_line(facts)}\n"
         f"Post by {as_data(first_name(post_author))}: {post}\n"
-        f"Reply by {author_line(persona, labels.relation, EMOTION_WORD[labels.emotion])}:\n"
+        f"Reply by {author_line(persona, *said, labels.relation, EMOTION_WORD[labels.emotion])}:\n"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
     return Prompt("write_comment", text, comment_grammar(labels, protest_underway))
