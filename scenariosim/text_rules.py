@@ -19,6 +19,7 @@ Everything here is a pure function of text; nothing imports the rest of scenario
 """
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -309,26 +310,33 @@ _FREQUENT = frozenset(
 )
 
 
-def repeated_phrases(text: str, n: int = 4, times: int = 3) -> list[str]:
-    """Runs of `n` words that occur `times` times or more in `text`: a model stuck in a loop.
-    (Saying a clause twice is emphasis, which blind readers accepted; three times is a loop.)
-    A word of four letters or more said `times` times is a loop too, unless it is a common
-    function word or a contraction ("angry, angry, angry"; "the police ... police ... police"):
-    in the tune split of the calibration sets, 26 texts did so, 23 of them labelled bad."""
-    seen: dict[tuple[str, ...], int] = {}
+# Words in a row that, said twice in one short text, make it a loop.
+LOOP_RUN = 4
+
+
+def repeated_phrases(text: str, n: int = LOOP_RUN, times: int = 3) -> list[str]:
+    """What a model stuck in a loop says again, sorted ([] when nothing):
+
+    - a run of `n` words said twice ("I'm not sure how to do it. I'm hopeful, I'm not sure
+      how to do it."): in the tune splits of calibration sets v2 and v3, 35 texts passed every
+      other rule and did so, 25 of them labelled bad; dropping them raised the checks'
+      precision on v3's tune split from 0.76 to 0.80 and bad caught from 0.63 to 0.72, for
+      3 good texts lost. (Set v1's readers had accepted a clause said twice as emphasis; the
+      current writer's repeats read as loops.)
+    - a short clause said `times` times ("I'm afraid, I'm afraid, I'm afraid.");
+    - a word of four letters or more said `times` times, unless it is a common function word
+      or a contraction ("angry, angry, angry"; "the police ... police ... police"): in the
+      tune split of the calibration sets, 26 texts did so, 23 of them labelled bad.
+    """
+    found: set[str] = set()
     tokens_ = words(text)
-    for i in range(len(tokens_) - n + 1):
-        gram = tuple(tokens_[i : i + n])
-        seen[gram] = seen.get(gram, 0) + 1
-    # A short clause said `times` times ("I'm afraid, I'm afraid, I'm afraid.") is a loop too.
-    for clause in re.split(r"[,.;:!?]+", text):
-        key = tuple(words(clause))
-        if len(key) >= 2:
-            seen[key] = seen.get(key, 0) + 1
-    for word in tokens_:
-        if len(word) >= 4 and word.isalpha() and word not in _FREQUENT:
-            seen[(word,)] = seen.get((word,), 0) + 1
-    return sorted(" ".join(g) for g, count in seen.items() if count >= times)
+    grams = Counter(tuple(tokens_[i : i + n]) for i in range(len(tokens_) - n + 1))
+    found |= {" ".join(g) for g, count in grams.items() if count >= 2}
+    clauses = Counter(tuple(words(c)) for c in re.split(r"[,.;:!?]+", text))
+    found |= {" ".join(c) for c, count in clauses.items() if len(c) >= 2 and count >= times}
+    long_words = Counter(w for w in tokens_ if len(w) >= 4 and w.isalpha() and w not in _FREQUENT)
+    found |= {w for w, count in long_words.items() if count >= times}
+    return sorted(found)
 
 
 # Words that name a protest action (matched as word beginnings: "blockade", "blocked",

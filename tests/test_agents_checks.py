@@ -102,11 +102,12 @@ def test_a_phrase_the_model_loops_on_is_found() -> None:
     assert repeated_phrases("The old diesel was cheap and the new diesel is not.") == []
 
 
-def test_a_clause_said_twice_for_emphasis_is_not_a_loop() -> None:
-    assert (
-        repeated_phrases("I'm with the road crew. I hope we don't pay. I'm with the road crew.")
-        == []
+def test_four_words_said_twice_are_a_loop() -> None:
+    text = (
+        "I agree, it's too much, I'm not sure how to do it. I'm hopeful, I'm not sure how to do it."
     )
+    assert "i'm not sure how" in repeated_phrases(text)
+    assert repeated_phrases("I'm with the road crew. I hope we don't pay for the road.") == []
 
 
 def test_a_word_said_three_times_is_a_loop() -> None:
@@ -117,7 +118,7 @@ def test_a_word_said_three_times_is_a_loop() -> None:
 
 
 def test_a_common_word_or_contraction_said_three_times_is_not_a_loop() -> None:
-    text = "I don't know what they want, I don't know what they said, I don't care."
+    text = "I don't know, they don't say, I don't care what they want."
     assert repeated_phrases(text) == []
 
 
