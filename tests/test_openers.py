@@ -221,13 +221,25 @@ def _pictures() -> list[dict[str, bool]]:
 
 def test_a_scene_opening_names_exactly_the_pictures_attributes() -> None:
     from scenariosim.agents.checks import scene_label_problems
-    from scenariosim.agents.persona_agent import scene_opening
+    from scenariosim.agents.persona_agent import SCENE_WAYS, scene_opening
 
     pictures = _pictures()
     assert len(pictures) == 768  # every consistent picture (more than 100 implies more than 20)
     for attributes in pictures:
-        for opening in scene_opening(attributes):
-            assert scene_label_problems(opening + ", on a wide road.", attributes) == [], opening
+        for way in range(SCENE_WAYS):
+            for opening in scene_opening(attributes, way):
+                problems = scene_label_problems(opening + ", on a wide road.", attributes)
+                assert problems == [], opening
+
+
+def test_a_scene_opening_can_be_said_in_several_ways() -> None:
+    from scenariosim.agents.persona_agent import SCENE_WAYS, scene_grammar, scene_opening
+
+    picture = {"sign": True, "group_20": True, "police": True}
+    openings = {scene_opening(picture, way)[0] for way in range(SCENE_WAYS)}
+    assert len(openings) == SCENE_WAYS
+    grammar = scene_grammar(picture)
+    assert '"Dozens of people"' in grammar and '"carrying placards"' in grammar
 
 
 def test_every_scene_grammar_parses() -> None:
@@ -264,7 +276,8 @@ def test_a_scene_is_one_sentence_after_its_opening() -> None:
 
     grammar = scene_grammar({"sign": True, "night": True})
     assert grammar.splitlines()[0].endswith('tail "\\n"')
-    assert grammar.splitlines()[1].endswith('"."')  # one full stop, then the line ends
+    tail = next(line for line in grammar.splitlines() if line.startswith("tail ::="))
+    assert tail.endswith('"."')  # one full stop, then the line ends
 
 
 def test_a_reply_opens_with_its_relation_and_a_post_in_either_order() -> None:

@@ -225,41 +225,69 @@ def attribute_words(attributes: dict[str, bool]) -> str:
 
 
 # How a scene's opening names each attribute the picture has (words `checks.scene_label_problems`
-# reads as that attribute and as no other).
-_CROWD = {"group_100": "a huge crowd of hundreds", "group_20": "a crowd of dozens of people"}
-_DOING = {
-    "sign": "holding signs",
-    "photo": "holding up a photo",
-    "flag": "waving a flag",
-    "shouting": "shouting",
-    "police": "facing a line of police",
-    "fire": "beside a burning barricade",
+# reads as that attribute and as no other), three ways each: two pictures with the same
+# attributes opened alike, and twelve scenes of one run shared "a crowd of dozens of people"
+# (six words in a row) when there was one way.
+_CROWD = {
+    "group_100": ("a huge crowd of hundreds", "hundreds of people", "a crowd of hundreds"),
+    "group_20": ("a crowd of dozens of people", "dozens of people", "a crowd of dozens"),
+    "few": ("a few people", "a small group of people", "some people"),
 }
+_CHILDREN = ("with children", "with their children", "with kids")
+_DOING = {
+    "sign": ("holding signs", "carrying placards", "holding banners"),
+    "photo": ("holding up a photo", "holding up a photograph", "raising a portrait"),
+    "flag": ("waving a flag", "carrying a flag", "with a flag"),
+    "shouting": ("shouting", "chanting", "shouting slogans"),
+    "police": ("facing a line of police", "facing riot police", "in front of police officers"),
+    "fire": ("beside a burning barricade", "near a burning tyre", "by a fire"),
+}
+SCENE_WAYS = 3  # phrasings per attribute
 
 
-def scene_opening(attributes: dict[str, bool]) -> tuple[str, str]:
-    """Two phrasings of a scene's opening that name exactly the picture's attributes, e.g.
-    ("A crowd of dozens of people with children, holding signs, at night",
-     "At night, a crowd of dozens of people with children, holding signs")."""
+def _scene_slots(attributes: dict[str, bool]) -> list[tuple[str, tuple[str, ...]]]:
+    """The opening's parts in order, each (the separator before it, its interchangeable
+    phrasings): who, with children, then what they do ("holding signs, shouting and facing
+    riot police")."""
     on = {a for a, wanted in attributes.items() if wanted}
-    who = next((_CROWD[g] for g in ("group_100", "group_20") if g in on), "a few people")
+    group = next((g for g in ("group_100", "group_20") if g in on), "few")
+    slots: list[tuple[str, tuple[str, ...]]] = [("", _CROWD[group])]
     if "children" in on:
-        who += " with children"
-    doing = [phrase for a, phrase in _DOING.items() if a in on]
-    if len(doing) > 1:
-        doing = [", ".join(doing[:-1]) + " and " + doing[-1]]
-    body = " ".join([who, *doing])
-    if "night" in on:
-        return body[0].upper() + body[1:] + " at night", "At night, " + body
-    return body[0].upper() + body[1:], "In daylight, " + body
+        slots.append((" ", _CHILDREN))
+    doing = [_DOING[a] for a in _DOING if a in on]
+    for i, ways in enumerate(doing):
+        before = " " if i == 0 else (" and " if i == len(doing) - 1 else ", ")
+        slots.append((before, ways))
+    return slots
+
+
+def scene_opening(attributes: dict[str, bool], way: int = 0) -> tuple[str, str]:
+    """Two orderings of a scene's opening in phrasing `way` (0 to `SCENE_WAYS` - 1) that name
+    exactly the picture's attributes, e.g. ("A crowd of dozens of people with children holding
+    signs at night", "At night, a crowd of dozens of people with children holding signs")."""
+    body = "".join(before + ways[way] for before, ways in _scene_slots(attributes))
+    first = body[0].upper() + body[1:]
+    if attributes.get("night"):
+        return first + " at night", "At night, " + body
+    return first, "In daylight, " + body
 
 
 def scene_grammar(attributes: dict[str, bool]) -> str:
-    """A scene opens with one of `scene_opening`'s phrasings; the model writes the rest of
-    its one sentence (where it is, what it looks like), as the example scenes do."""
+    """A scene opens naming its picture's attributes, each in one of `SCENE_WAYS` phrasings
+    the model picks (`scene_opening`), at night or in daylight in one of two orders; the model
+    writes the rest of its one sentence (where it is, what it looks like), as the example
+    scenes do."""
+    slots = _scene_slots(attributes)
+    rules = [f"s{i} ::= ({' | '.join(map(_literal, ways))})" for i, (_, ways) in enumerate(slots)]
+    capitals = " | ".join(_literal(w[0].upper() + w[1:]) for w in slots[0][1])
+    rules.append(f"w0 ::= ({capitals})")
+    rest = "".join(f" {_literal(before)} s{i}" for i, (before, _) in enumerate(slots) if i)
+    when = ('w0{r} " at night" | "At night, " s0{r}' if attributes.get("night")
+            else 'w0{r} | "In daylight, " s0{r}').format(r=rest)  # fmt: skip
     return "\n".join(
         [
-            f'root ::= " " ({" | ".join(map(_literal, scene_opening(attributes)))}) tail "\\n"',
+            f'root ::= " " ({when}) tail "\\n"',
+            *rules,
             'tail ::= ([ ,] ([^\\n.!?\\[\\]{}<>#@*_|\\\\] | "." [0-9])*)? "."',
         ]
     )
