@@ -40,7 +40,7 @@ def evaluate(
         None,
         "--set",
         help="Calibration set (JSONL, docs/critic.md); default: the shipped "
-        "scenariosim/data/calibration/set-v2.jsonl.",
+        f"scenariosim/data/calibration/{DEFAULT_SET.name}.",
     ),
     split: str = typer.Option("heldout", "--split", help="heldout, tune or all."),
     no_rubric: bool = typer.Option(
