@@ -473,22 +473,28 @@ def test_the_largest_seed_runs_through_to_a_dataset(cli_env: Path) -> None:
 # ---- kind 6: resume after an allowed input change keeps both fingerprints ---------------
 
 
-def test_a_resume_allowed_to_continue_with_a_changed_corpus_records_both(cli_env: Path) -> None:
-    corpus = cli_env / "corpus"
-    corpus.mkdir()
-    (corpus / "a.md").write_text("---\nid: a\ntitle: T\n---\nDiesel rose.\n", encoding="utf-8")
+def _finished_run_r1(root: Path, world: dict[str, str]) -> Path:
+    """A finished one-phase run `r1` of one persona and no tasks under <root>/runs (returned),
+    with `world` as its scenario's world."""
     scenario = Scenario.model_validate(
         {
             "name": "resume",
-            "world": {"corpus": str(corpus)},
+            "world": world,
             "personas": {"n": 1},
             "models": {"agent": "fake", "critic": "fake"},
             "phases": [{"id": "a", "date": "2026-08-01", "title": "t", "event": "e",
                         "posts": 0, "comments": 0, "images": 0}],
         }
     )  # fmt: skip
-    out = cli_env / "runs"
-    run_scenario(scenario, load_settings(), out, run_id="r1", use_cache=False)
+    run_scenario(scenario, load_settings(), root / "runs", run_id="r1", use_cache=False)
+    return root / "runs"
+
+
+def test_a_resume_allowed_to_continue_with_a_changed_corpus_records_both(cli_env: Path) -> None:
+    corpus = cli_env / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\nid: a\ntitle: T\n---\nDiesel rose.\n", encoding="utf-8")
+    out = _finished_run_r1(cli_env, {"corpus": str(corpus)})
     (corpus / "b.md").write_text("---\nid: b\ntitle: U\n---\nBread rose.\n", encoding="utf-8")
     code, text = _cli("run", "--resume", "r1", "--out", str(out), "--allow-changed-inputs", "-q")
     assert code == 0, text
@@ -501,17 +507,7 @@ def test_a_resume_allowed_to_continue_with_a_changed_corpus_records_both(cli_env
 def test_a_resume_after_a_reference_was_added_is_refused_naming_the_references(
     cli_env: Path,
 ) -> None:
-    scenario = Scenario.model_validate(
-        {
-            "name": "resume",
-            "personas": {"n": 1},
-            "models": {"agent": "fake", "critic": "fake"},
-            "phases": [{"id": "a", "date": "2026-08-01", "title": "t", "event": "e",
-                        "posts": 0, "comments": 0, "images": 0}],
-        }
-    )  # fmt: skip
-    out = cli_env / "runs"
-    run_scenario(scenario, load_settings(), out, run_id="r1", use_cache=False)
+    out = _finished_run_r1(cli_env, {})
     pictures = cli_env / "pictures"
     pictures.mkdir()
     (pictures / "references.csv").write_text(
