@@ -152,8 +152,8 @@ def protest_underway(phases: list[Phase], index: int) -> bool:
         return phase.protest_underway
     return any(
         p.protest_underway
-        or (p.protest_underway is None and names_protest_action(p.title))
-        or (p.protest_underway is None and names_protest_action(p.event))
+        if p.protest_underway is not None
+        else names_protest_action(p.title) or names_protest_action(p.event)
         for p in phases[: index + 1]
     )
 

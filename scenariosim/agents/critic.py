@@ -16,6 +16,7 @@ record says so.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -258,10 +259,7 @@ def critique_candidates(
     call's record (None when the rubric was not asked: untrusted model or nothing passed).
     """
     verdicts = judge_candidates(texts, inputs, embeddings)
-
-    def rank(v: CandidateVerdict) -> tuple[float, bool, float]:
-        return _rank(v, inputs.kind)
-
+    rank = partial(_rank, kind=inputs.kind)
     passing = sorted((v for v in verdicts if not v.reasons), key=rank)
     if not passing:
         reasons = sorted({r for v in verdicts for r in v.reasons}) or ["no candidate was written"]
