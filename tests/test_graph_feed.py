@@ -1,4 +1,5 @@
-"""The feed later phases read is the run's published posts and comments, rebuilt from records."""
+"""The feed later phases read is the run's published posts, comments and photo scenes, rebuilt
+from records."""
 
 from scenariosim.graph.feed import Feed, FeedItem
 from scenariosim.graph.plan import task_id, task_position
@@ -15,6 +16,8 @@ def _record(id_: str, kind: str, phase_id: str, text: str = "t", root: str | Non
     }
     if root:
         row["thread_root"] = root
+    if kind == "image_prompt":
+        row["scene"] = text
     return row
 
 
@@ -23,7 +26,7 @@ def test_records_rebuild_posts_and_comments_with_their_phase_and_thread() -> Non
         [
             _record("b-comment-000", "comment", "b", root="a-post-000"),
             _record("a-post-000", "post", "a"),
-            _record("a-image-000", "image_prompt", "a"),
+            _record("a-image-000", "image_prompt", "a", "A crowd at night."),
         ],
         ["a", "b"],
     )
@@ -66,3 +69,18 @@ def test_a_task_is_checked_against_what_was_published_before_it_could_start() ->
     assert feed.settled_texts(1, "post") == ["text a", "text b"]
     assert feed.settled_texts(1, "comment") == ["text a", "text b", "text c"]
     assert feed.settled_texts(0, "post") == []
+
+
+def test_records_rebuild_the_scenes_later_phases_must_not_repeat() -> None:
+    feed = Feed.from_records(
+        [
+            _record("b-image_prompt-000", "image_prompt", "b", "Dozens of people by a fire."),
+            _record("a-image_prompt-000", "image_prompt", "a", "A crowd at night."),
+            _record("a-post-000", "post", "a"),
+        ],
+        ["a", "b", "c"],
+    )
+    assert feed.settled_scenes(0) == []
+    assert feed.settled_scenes(1) == ["A crowd at night."]
+    assert feed.settled_scenes(2) == ["A crowd at night.", "Dozens of people by a fire."]
+    assert [i["id"] for i in feed.items()] == ["a-post-000"]  # scenes are not posts to answer

@@ -226,29 +226,80 @@ def test_a_scene_opening_names_exactly_the_pictures_attributes() -> None:
     pictures = _pictures()
     assert len(pictures) == 768  # every consistent picture (more than 100 implies more than 20)
     for attributes in pictures:
-        for way in range(SCENE_WAYS):
-            for opening in scene_opening(attributes, way):
-                problems = scene_label_problems(opening + ", on a wide road.", attributes)
-                assert problems == [], opening
+        for way, when_first in itertools.product(range(SCENE_WAYS), [False, True]):
+            opening = scene_opening(attributes, way, when_first)
+            problems = scene_label_problems(opening + ", on a wide road.", attributes)
+            assert problems == [], opening
 
 
-def test_a_scene_opening_can_be_said_in_several_ways() -> None:
-    from scenariosim.agents.persona_agent import SCENE_WAYS, scene_grammar, scene_opening
+def test_each_part_of_a_scene_opening_has_its_own_phrasing() -> None:
+    from scenariosim.agents.persona_agent import scene_opening
+
+    picture = {"sign": True, "group_20": True, "police": True, "night": True}
+    assert scene_opening(picture, [0, 1, 2]) == (
+        "Dozens of people carrying placards and in front of police at night"
+    )
+    assert scene_opening(picture, [1, 0, 3], when_first=True) == (
+        "At night, a crowd holding signs and watched by police"
+    )
+
+
+def test_a_planned_opening_shares_no_five_words_with_earlier_scenes() -> None:
+    import random
+
+    from scenariosim.agents.persona_agent import pick_scene_opening
+    from scenariosim.text_rules import shared_run
 
     picture = {"sign": True, "group_20": True, "police": True}
-    openings = {scene_opening(picture, way)[0] for way in range(SCENE_WAYS)}
-    assert len(openings) == SCENE_WAYS
-    grammar = scene_grammar(picture)
-    assert '"Dozens of people"' in grammar and '"carrying placards"' in grammar
+    earlier = [
+        "Dozens of people holding signs facing riot police, on the ring road.",
+        "In daylight, a crowd carrying placards in front of police officers by the depot.",
+    ]
+    avoid = list(earlier)
+    rng = random.Random(3)
+    for _ in range(6):  # six photos of one picture, as a long run may plan them
+        opening = pick_scene_opening(picture, avoid, rng)
+        assert not any(shared_run(opening, text, COPY_RUN - 1) for text in avoid), opening
+        avoid.append(opening)
+    assert len(set(avoid)) == len(avoid)
+
+
+def test_a_planned_opening_is_the_same_for_the_same_seed() -> None:
+    import random
+
+    from scenariosim.agents.persona_agent import pick_scene_opening
+
+    picture = {"fire": True, "group_100": True, "group_20": True, "night": True}
+    first = pick_scene_opening(picture, [], random.Random(11))
+    assert first == pick_scene_opening(picture, [], random.Random(11))
+
+
+def test_a_picture_with_few_phrasings_still_gets_an_opening() -> None:
+    import random
+
+    from scenariosim.agents.persona_agent import pick_scene_opening, scene_opening
+
+    picture = {"group_20": False}  # nobody doing anything: eight openings in all
+    every = [scene_opening(picture, w, f) for w in range(4) for f in (False, True)]
+    # When every phrasing was used, it settles for one rather than failing the photo.
+    assert pick_scene_opening(picture, every, random.Random(0)) in every
+
+
+def test_a_scene_grammar_starts_with_its_opening() -> None:
+    from scenariosim.agents.persona_agent import scene_grammar
+
+    grammar = scene_grammar("At night, a crowd holding signs")
+    assert grammar.splitlines()[0] == 'root ::= " " "At night, a crowd holding signs" tail "\\n"'
 
 
 def test_every_scene_grammar_parses() -> None:
     from llama_cpp import LlamaGrammar
 
-    from scenariosim.agents.persona_agent import scene_grammar
+    from scenariosim.agents.persona_agent import scene_grammar, scene_opening
 
     for attributes in _pictures()[::37]:
-        assert LlamaGrammar.from_string(scene_grammar(attributes), verbose=False) is not None
+        grammar = scene_grammar(scene_opening(attributes, 3, when_first=True))
+        assert LlamaGrammar.from_string(grammar, verbose=False) is not None
 
 
 def test_a_text_with_cues_of_both_sides_carries_neither_stance() -> None:
@@ -274,7 +325,7 @@ def test_a_neutral_reply_is_not_checked_for_stance() -> None:
 def test_a_scene_is_one_sentence_after_its_opening() -> None:
     from scenariosim.agents.persona_agent import scene_grammar
 
-    grammar = scene_grammar({"sign": True, "night": True})
+    grammar = scene_grammar("At night, some people holding signs")
     assert grammar.splitlines()[0].endswith('tail "\\n"')
     tail = next(line for line in grammar.splitlines() if line.startswith("tail ::="))
     assert tail.endswith('"."')  # one full stop, then the line ends

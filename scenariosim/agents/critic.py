@@ -58,6 +58,7 @@ EXAMPLES_SOURCE = "an example"  # the copy source every writer gets: its few-sho
 # Texts the run published before a task could start (graph/feed.py `settled_texts`), so two
 # records do not share six words in a row.
 EARLIER_SOURCE = "an earlier post or reply"
+EARLIER_SCENE_SOURCE = "an earlier photo description"  # graph/feed.py `settled_scenes`
 PHOTO_KIND = "photo description"  # what the critic is told it judges for an image prompt
 
 

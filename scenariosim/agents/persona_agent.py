@@ -24,9 +24,11 @@ labelled line.
 
 import hashlib
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scenariosim.agents.calls import CONTINUE_SYSTEM, AgentModel, CallRecord, draw_candidates
+from scenariosim.agents.checks import COPY_RUN
 from scenariosim.agents.examples import (
     EMOTION_WORD,
     STANCE_WORDS,
@@ -43,6 +45,7 @@ from scenariosim.agents.examples import (
 from scenariosim.agents.prompting import as_data
 from scenariosim.agents.schemas import DraftLabels, Fact, PersonaCard
 from scenariosim.labels import STANCE_RELATIONS
+from scenariosim.text_rules import shared_run
 
 SHOTS = 3
 # One line of plain text: starts with a letter or a quote, no brackets, markup, hashtags or
@@ -225,24 +228,42 @@ def attribute_words(attributes: dict[str, bool]) -> str:
 
 
 # How a scene's opening names each attribute the picture has (words `checks.scene_label_problems`
-# reads as that attribute and as no other), three ways each: two pictures with the same
-# attributes opened alike, and twelve scenes of one run shared "a crowd of dozens of people"
-# (six words in a row) when there was one way.
+# reads as that attribute and as no other), `SCENE_WAYS` ways each. With one way, twelve scenes
+# of one run shared "a crowd of dozens of people"; with three ways the model picked from, 14
+# pairs of them still shared six words in a row, so the planner now picks the phrasing
+# (`pick_scene_opening`). No phrasing is longer than four words, so only two parts together can
+# make a run of five.
 _CROWD = {
-    "group_100": ("a huge crowd of hundreds", "hundreds of people", "a crowd of hundreds"),
-    "group_20": ("a crowd of dozens of people", "dozens of people", "a crowd of dozens"),
-    "few": ("a few people", "a small group of people", "some people"),
+    "group_100": (
+        "hundreds of people",
+        "a huge crowd",
+        "a crowd of hundreds",
+        "hundreds of protesters",
+    ),
+    "group_20": ("dozens of people", "a crowd", "a crowd of dozens", "dozens of protesters"),
+    "few": ("a few people", "a small group", "some people", "a handful of people"),
 }
-_CHILDREN = ("with children", "with their children", "with kids")
+_CHILDREN = ("with children", "with their children", "with kids", "with young children")
 _DOING = {
-    "sign": ("holding signs", "carrying placards", "holding banners"),
-    "photo": ("holding up a photo", "holding up a photograph", "raising a portrait"),
-    "flag": ("waving a flag", "carrying a flag", "with a flag"),
-    "shouting": ("shouting", "chanting", "shouting slogans"),
-    "police": ("facing a line of police", "facing riot police", "in front of police officers"),
-    "fire": ("beside a burning barricade", "near a burning tyre", "by a fire"),
+    "sign": ("holding signs", "carrying placards", "holding banners", "with handmade signs"),
+    "photo": (
+        "holding up a photo",
+        "holding up a photograph",
+        "raising a portrait",
+        "carrying a portrait",
+    ),
+    "flag": ("waving a flag", "carrying a flag", "with a flag", "waving flags"),
+    "shouting": ("shouting", "chanting", "shouting slogans", "chanting slogans"),
+    "police": (
+        "facing a police line",
+        "facing riot police",
+        "in front of police",
+        "watched by police",
+    ),
+    "fire": ("beside a burning barricade", "near a burning tyre", "by a fire", "near a fire"),
 }
-SCENE_WAYS = 3  # phrasings per attribute
+SCENE_WAYS = 4  # phrasings per attribute
+OPENING_TRIES = 64  # phrasings `pick_scene_opening` draws before it settles for the least shared
 
 
 def _scene_slots(attributes: dict[str, bool]) -> list[tuple[str, tuple[str, ...]]]:
@@ -261,39 +282,58 @@ def _scene_slots(attributes: dict[str, bool]) -> list[tuple[str, tuple[str, ...]
     return slots
 
 
-def scene_opening(attributes: dict[str, bool], way: int = 0) -> tuple[str, str]:
-    """Two orderings of a scene's opening in phrasing `way` (0 to `SCENE_WAYS` - 1) that name
-    exactly the picture's attributes, e.g. ("A crowd of dozens of people with children holding
-    signs at night", "At night, a crowd of dozens of people with children holding signs")."""
-    body = "".join(before + ways[way] for before, ways in _scene_slots(attributes))
+def scene_opening(
+    attributes: dict[str, bool], ways: Sequence[int] | int = 0, when_first: bool = False
+) -> str:
+    """A scene's opening that names exactly the picture's attributes, each part in its phrasing
+    (`ways`: one index per part, 0 to `SCENE_WAYS` - 1, or one index for every part), with the
+    time of day last or first: "A crowd of dozens with children holding signs at night",
+    "At night, dozens of people with kids carrying placards", "In daylight, a few people"."""
+    slots = _scene_slots(attributes)
+    picked = [ways] * len(slots) if isinstance(ways, int) else list(ways)
+    body = "".join(
+        before + phrasings[w] for (before, phrasings), w in zip(slots, picked, strict=True)
+    )
+    if when_first:
+        return ("At night, " if attributes.get("night") else "In daylight, ") + body
     first = body[0].upper() + body[1:]
-    if attributes.get("night"):
-        return first + " at night", "At night, " + body
-    return first, "In daylight, " + body
+    return first + " at night" if attributes.get("night") else first
 
 
-def scene_grammar(attributes: dict[str, bool]) -> str:
-    """A scene opens naming its picture's attributes, each in one of `SCENE_WAYS` phrasings
-    the model picks (`scene_opening`), at night or in daylight in one of two orders; the model
+def pick_scene_opening(attributes: dict[str, bool], avoid: list[str], rng: random.Random) -> str:
+    """The opening the planner gives a scene's writer: phrasings drawn with `rng`
+    (`scene_opening`) until one shares no run of `COPY_RUN` - 1 words with any text of `avoid`
+    (earlier scenes of the run, openings already planned, the example scenes), so the model's
+    first word cannot complete a six-word copy; after `OPENING_TRIES` draws, the one that
+    shares runs with the fewest texts. Deterministic for a seeded `rng`."""
+    parts = len(_scene_slots(attributes))
+    best, fewest = "", len(avoid) + 1
+    for _ in range(OPENING_TRIES):
+        ways = [rng.randrange(SCENE_WAYS) for _ in range(parts)]
+        opening = scene_opening(attributes, ways, when_first=rng.random() < 0.5)
+        shared = sum(bool(shared_run(opening, text, COPY_RUN - 1)) for text in avoid)
+        if shared < fewest:
+            best, fewest = opening, shared
+        if not shared:
+            break
+    return best
+
+
+def scene_grammar(opening: str) -> str:
+    """A scene starts with the opening the planner picked (`pick_scene_opening`); the model
     writes the rest of its one sentence (where it is, what it looks like), as the example
     scenes do."""
-    slots = _scene_slots(attributes)
-    rules = [f"s{i} ::= ({' | '.join(map(_literal, ways))})" for i, (_, ways) in enumerate(slots)]
-    capitals = " | ".join(_literal(w[0].upper() + w[1:]) for w in slots[0][1])
-    rules.append(f"w0 ::= ({capitals})")
-    rest = "".join(f" {_literal(before)} s{i}" for i, (before, _) in enumerate(slots) if i)
-    when = ('w0{r} " at night" | "At night, " s0{r}' if attributes.get("night")
-            else 'w0{r} | "In daylight, " s0{r}').format(r=rest)  # fmt: skip
     return "\n".join(
         [
-            f'root ::= " " ({when}) tail "\\n"',
-            *rules,
+            f'root ::= " " {_literal(opening)} tail "\\n"',
             'tail ::= ([ ,] ([^\\n.!?\\[\\]{}<>#@*_|\\\\] | "." [0-9])*)? "."',
         ]
     )
 
 
-def scene_prompt(post_text: str, attributes: dict[str, bool], seed: int) -> Prompt:
+def scene_prompt(post_text: str, attributes: dict[str, bool], opening: str, seed: int) -> Prompt:
+    """The completion prompt for a scene that starts with `opening` (the grammar holds it;
+    a chat backend is told the picture's attributes in words)."""
     rng = random.Random(seed)
     wanted = tuple(ATTRIBUTE_WORDS[a] for a, on in attributes.items() if on)
     shots = pick_examples(scene_examples(), SHOTS, rng, want=wanted)
@@ -303,7 +343,7 @@ def scene_prompt(post_text: str, attributes: dict[str, bool], seed: int) -> Prom
         f"Photo of: {attribute_words(attributes)}\nScene:"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_image_prompt", text, scene_grammar(attributes))
+    return Prompt("write_image_prompt", text, scene_grammar(opening))
 
 
 def sign_prompt(about: str, seed: int) -> Prompt:

@@ -1,4 +1,5 @@
-"""The feed: every published post and comment, which later phases read and answer.
+"""The feed: every published post and comment, which later phases read and answer, and the
+scenes of the run's photos, which later scenes must not repeat.
 
 It is rebuilt from `records.jsonl` when a run starts or resumes and grows as tasks publish,
 so it always matches the records on disk (the first record of an id wins, as in the file).
@@ -27,6 +28,7 @@ class Feed:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._items: dict[str, FeedItem] = {}
+        self._scenes: dict[str, tuple[int, str]] = {}  # image prompt id -> (phase index, scene)
 
     def add(self, item: FeedItem) -> None:
         with self._lock:
@@ -49,6 +51,19 @@ class Feed:
             or (kind == "comment" and item["kind"] == "post" and item["phase_index"] == phase_index)
         ]
 
+    def add_scene(self, record_id: str, phase_index: int, scene: str) -> None:
+        """Publish a photo's scene (an image prompt record's `scene`)."""
+        with self._lock:
+            self._scenes.setdefault(record_id, (phase_index, scene))
+
+    def settled_scenes(self, phase_index: int) -> list[str]:
+        """The scenes of earlier phases, sorted by record id: all of them are written before
+        phase `phase_index` plans its photos, whatever order concurrent tasks finish in."""
+        with self._lock:
+            return [
+                scene for _, (index, scene) in sorted(self._scenes.items()) if index < phase_index
+            ]
+
     def add_record(self, row: dict[str, Any], phase_index: int) -> None:
         """Publish a post or comment record (as written to `records.jsonl`)."""
         provenance = row["provenance"]
@@ -67,10 +82,12 @@ class Feed:
 
     @classmethod
     def from_records(cls, rows: Iterable[dict[str, Any]], phase_ids: list[str]) -> "Feed":
-        """The feed a run's records describe; rows of other kinds are ignored."""
+        """The feed a run's records describe (posts, comments and image prompts' scenes)."""
         index = {phase_id: i for i, phase_id in enumerate(phase_ids)}
         feed = cls()
         for row in rows:
             if row.get("kind") in ("post", "comment"):
                 feed.add_record(row, index[row["provenance"]["phase_id"]])
+            elif row.get("kind") == "image_prompt":
+                feed.add_scene(row["id"], index[row["provenance"]["phase_id"]], row["scene"])
         return feed

@@ -37,6 +37,7 @@ class ImageTask(Task):
     post_id: str
     post_text: str
     attributes: dict[str, bool]
+    opening: str  # the words the scene starts with (`persona_agent.pick_scene_opening`)
     violence: float
     references: list[dict[str, Any]]  # ReferenceUse dumps the planner retrieved
 
@@ -96,6 +97,7 @@ def image_task(
     persona: str,
     post: dict[str, Any],
     attributes: dict[str, bool],
+    opening: str,
     violence: float,
     references: list[dict[str, Any]],
 ) -> ImageTask:
@@ -106,6 +108,7 @@ def image_task(
         post_id=post["id"],
         post_text=post["text"],
         attributes=attributes,
+        opening=opening,
         violence=violence,
         references=references,
     )

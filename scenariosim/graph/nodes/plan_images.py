@@ -1,5 +1,5 @@
-"""Choose which of this phase's posts get a photo and decide each photo's attributes; the
-post's author describes the scene."""
+"""Choose which of this phase's posts get a photo, decide each photo's attributes and the words
+its scene opens with; the post's author describes the rest of the scene."""
 
 import random
 import time
@@ -8,6 +8,8 @@ from typing import Literal
 from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
+from scenariosim.agents.examples import all_example_text
+from scenariosim.agents.persona_agent import pick_scene_opening
 from scenariosim.graph.assign_labels import image_attributes, reference_rates, violence_of
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.plan import task_id, task_seed
@@ -25,6 +27,10 @@ def plan_images(
     rng = random.Random(task_seed(ctx.resolved.seed, phase.id, "images"))
     chosen = rng.sample(posts, k=min(phase.images, len(posts)))
     k = ctx.scenario.retrieval.references_k
+    # Openings avoid the run's earlier scenes, this phase's openings so far and the examples,
+    # drawn from their own seed so the attributes' draws stay as they were.
+    avoid = [*ctx.feed.settled_scenes(index), all_example_text()]
+    wording = random.Random(task_seed(ctx.resolved.seed, phase.id, "scene-openings"))
     tasks = []
     for i, post in enumerate(sorted(chosen, key=lambda p: p["id"])):
         started = time.perf_counter()
@@ -43,6 +49,8 @@ def plan_images(
             [r.labels for r in references if r.labelled]
         )
         attributes = image_attributes(post["text"], rng, rates)
+        opening = pick_scene_opening(attributes, avoid, wording)
+        avoid.append(opening)
         tasks.append(
             image_task(
                 ctx.resolved.seed,
@@ -52,6 +60,7 @@ def plan_images(
                 post["persona_id"],
                 post,
                 attributes,
+                opening,
                 violence_of(attributes),
                 [r.model_dump(mode="json") for r in references],
             )
@@ -62,5 +71,6 @@ def plan_images(
         phase_id=phase.id,
         tasks=[t["id"] for t in tasks],
         attributes={t["id"]: t["attributes"] for t in tasks},
+        openings={t["id"]: t["opening"] for t in tasks},
     )
     return Command(goto=[Send("write_image_prompt", {"task": t}) for t in tasks] or "end_phase")

@@ -7,6 +7,7 @@ from typing import Any
 from scenariosim.agents.calls import CallRecord
 from scenariosim.agents.checks import scene_label_problems, sign_problems
 from scenariosim.agents.critic import (
+    EARLIER_SCENE_SOURCE,
     EXAMPLES_SOURCE,
     PHOTO_KIND,
     CritiqueInputs,
@@ -67,7 +68,7 @@ class ImagePromptWriter:
         return [], []  # the picture is about its post, which the planner attached
 
     def prompt(self, ctx: RunContext, task: ImageTask, facts: list[Fact], seed: int) -> Prompt:
-        return scene_prompt(task["post_text"], task["attributes"], seed)
+        return scene_prompt(task["post_text"], task["attributes"], task["opening"], seed)
 
     def inputs(
         self, ctx: RunContext, task: ImageTask, facts: list[Fact], texts: list[str]
@@ -81,7 +82,11 @@ class ImagePromptWriter:
             # A photo is tied to its post by its attributes and its sign, not by news words
             # its scene repeats ("marching through the streets" is about nothing it was given).
             topic="",
-            copy_sources={"the post": post_text, EXAMPLES_SOURCE: all_example_text()},
+            copy_sources={
+                "the post": post_text,
+                EXAMPLES_SOURCE: all_example_text(),
+                EARLIER_SCENE_SOURCE: "\n".join(ctx.feed.settled_scenes(task["phase_index"])),
+            },
             known_names=ctx.known_names,
             kind=PHOTO_KIND,
             label_mismatches=tuple(
@@ -117,6 +122,7 @@ class ImagePromptWriter:
             references=used,
         )
         ctx.records.write(record)
+        ctx.feed.add_scene(record.id, task["phase_index"], record.scene)
 
 
 write_image_prompt = build_task_graph(ImagePromptWriter())
