@@ -234,10 +234,22 @@ MENTIONS: dict[str, tuple[str, ...]] = {
     "police": ("police", "officer", "officers", "riot"),
     "children": ("child", "children", "kids", "kid", "boy", "girl"),
     "group_20": ("crowd", "crowds", "dozens", "hundreds", "thousands", "rally", "march"),
-    "group_100": ("hundreds", "thousands", "huge crowd", "massive", "mass"),
+    # Blind readers read "a large crowd" as more than 100 people (calibration tune rows).
+    "group_100": (
+        "hundreds",
+        "thousands",
+        "huge crowd",
+        "large crowd",
+        "big crowd",
+        "massive",
+        "mass",
+    ),
     "flag": ("flag", "flags"),
     "night": ("night", "dark", "evening", "midnight"),
-    "shouting": ("shout", "shouts", "shouting", "chant", "chants", "chanting", "yell", "scream"),
+    "shouting": (
+        *("shout", "shouts", "shouting", "shouted", "chant", "chants", "chanting"),
+        *("yell", "yells", "yelling", "scream", "screams", "screaming"),
+    ),
 }
 
 

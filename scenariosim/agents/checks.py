@@ -244,7 +244,6 @@ SCENE_ALSO_SHOWS = {
     "group_20": ("group", "groups", "many people", "line of", "lines of", "drivers", "workers"),
     "group_100": ("huge", "thousands", "packed", "filled", "fills"),
     "sign": ("placard", "banner", "cardboard", "written"),
-    "shouting": ("shouts", "shouted", "chanting", "yelling"),
 }
 
 

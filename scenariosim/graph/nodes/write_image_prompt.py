@@ -16,7 +16,6 @@ from scenariosim.agents.critic import (
 from scenariosim.agents.examples import all_example_text
 from scenariosim.agents.persona_agent import (
     Prompt,
-    attribute_words,
     draw,
     scene_prompt,
     sign_prompt,
@@ -53,10 +52,11 @@ def write_sign(
 
 
 def _support(ctx: RunContext, task: ImageTask) -> str:
+    """What a scene's and a sign's names and numbers may come from: the post and its phase.
+    Not the attribute words: "more than 20 people" let a scene say "with 20 people in the
+    corner", which readers took as at most 20."""
     phase = ctx.scenario.phases[task["phase_index"]]
-    return " ".join(
-        [task["post_text"], phase.event, phase.title, attribute_words(task["attributes"])]
-    )
+    return " ".join([task["post_text"], phase.event, phase.title])
 
 
 class ImagePromptWriter:
