@@ -14,10 +14,9 @@ reports from the run's own traces and records:
   median), and wall time over that limit;
 - diversity of accepted posts: distinct-2 and Vendi (evaluation/text.py), and the number
   of accepted texts that share a run of 6 words with a few-shot example or with another
-  accepted text of the run (text_rules.shared_run).
+  accepted text of the run (evaluation/text.py `copies_of`, `shared_run_pairs`).
 """
 
-import itertools
 import os
 import statistics
 import tempfile
@@ -57,13 +56,12 @@ def _tokens_per_s(settings) -> tuple[float, object]:
 
 def run(quick: bool = False) -> dict:
     from scenariosim.agents.examples import all_example_text
-    from scenariosim.evaluation.text import distinct_n, vendi_score
+    from scenariosim.evaluation.text import copies_of, distinct_n, shared_run_pairs, vendi_score
     from scenariosim.graph.run import run_scenario
     from scenariosim.jsonl import read_jsonl
     from scenariosim.models.registry import make_embeddings
     from scenariosim.scenario import load_scenario
     from scenariosim.settings import load_settings
-    from scenariosim.text_rules import shared_run
 
     path = Path(os.environ.get("SCENARIOSIM_YIELD_SCENARIO", REPO / "scenarios" / "demo.yaml"))
     scenario = load_scenario(path)
@@ -94,8 +92,8 @@ def run(quick: bool = False) -> dict:
     kept_tokens = sum(count_tokens(text) for text in texts)
     posts = [r["text"] for r in records if r["kind"] == "post"]
     examples = all_example_text()
-    copies_example = sum(bool(shared_run(t, examples)) for t in texts)
-    copies_other = sum(bool(shared_run(a, b)) for a, b in itertools.combinations(texts, 2))
+    copies_example = copies_of(texts, examples)
+    copies_other = len(shared_run_pairs(texts))
     import numpy as np
 
     vectors = np.array(embeddings.embed_documents(posts)) if len(posts) > 1 else None

@@ -5,10 +5,12 @@ import pytest
 
 from scenariosim.evaluation.text import (
     bleu,
+    copies_of,
     distinct_n,
     mean_pairwise_cosine_distance,
     near_duplicate_rate,
     self_bleu,
+    shared_run_pairs,
     text_figures,
     tokens,
     vendi_score,
@@ -84,3 +86,19 @@ def test_minilm_sees_paraphrases_as_closer_than_unrelated_posts() -> None:
     figures = text_figures(texts, vectors)
     assert figures.count == 3 and 1 < figures.vendi_score < 3
     assert figures.near_duplicate_rate == 0.0 and figures.exact_duplicate_rate == 0.0
+
+
+def test_shared_run_pairs_names_each_pair_that_shares_six_words_in_a_row() -> None:
+    texts = [
+        "A crowd of dozens of people holding signs by the depot.",
+        "At night, a crowd of dozens of people waving a flag.",
+        "A crowd of dozens holding signs on the ring road.",  # four words with each
+    ]
+    assert shared_run_pairs(texts) == [(0, 1, "a crowd of dozens of people")]
+    assert [(i, j) for i, j, _ in shared_run_pairs(texts, n=4)] == [(0, 1), (0, 2), (1, 2)]
+
+
+def test_copies_of_counts_texts_that_share_six_words_with_a_source() -> None:
+    source = "Drivers stand by their lorries holding a sign at the junction."
+    texts = ["They stand by their lorries holding a sign all day.", "Nothing in common here."]
+    assert copies_of(texts, source) == 1

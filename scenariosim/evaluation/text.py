@@ -11,8 +11,11 @@ Definitions (all on lower-cased word tokens `[\\w']+`):
   similarity matrix (Friedman and Dieng 2023): the effective number of distinct texts,
   from 1 (all the same) to n (all orthogonal).
 - near-duplicate rate: share of texts whose most similar other text has cosine >= 0.95.
+- shared-run pairs: pairs of texts that share a run of six words in a row
+  (`text_rules.shared_run`, the critic's copy rule), and texts that share one with a source.
 """
 
+import itertools
 import math
 import random
 import re
@@ -21,6 +24,8 @@ from collections.abc import Sequence
 
 import numpy as np
 from pydantic import BaseModel
+
+from scenariosim.text_rules import shared_run
 
 TOKEN = re.compile(r"[\w']+")
 NEAR_DUPLICATE_COSINE = 0.95
@@ -33,6 +38,21 @@ def tokens(text: str) -> list[str]:
 
 def ngrams(words: Sequence[str], n: int) -> list[tuple[str, ...]]:
     return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+
+def shared_run_pairs(texts: Sequence[str], n: int = 6) -> list[tuple[int, int, str]]:
+    """(i, j, run) for every pair i < j of `texts` that shares a run of `n` words in a row."""
+    pairs = []
+    for i, j in itertools.combinations(range(len(texts)), 2):
+        run = shared_run(texts[i], texts[j], n)
+        if run:
+            pairs.append((i, j, run))
+    return pairs
+
+
+def copies_of(texts: Sequence[str], source: str, n: int = 6) -> int:
+    """How many of `texts` share a run of `n` words in a row with `source`."""
+    return sum(bool(shared_run(t, source, n)) for t in texts)
 
 
 def distinct_n(texts: Sequence[str], n: int) -> float | None:
