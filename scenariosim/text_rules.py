@@ -238,17 +238,15 @@ MENTIONS: dict[str, tuple[str, ...]] = {
     "group_100": (
         "hundreds",
         "thousands",
-        "huge crowd",
-        "large crowd",
-        "big crowd",
+        *("huge crowd", "huge crowds", "large crowd", "large crowds", "big crowd", "big crowds"),
         "massive",
         "mass",
     ),
     "flag": ("flag", "flags"),
     "night": ("night", "dark", "evening", "midnight"),
     "shouting": (
-        *("shout", "shouts", "shouting", "shouted", "chant", "chants", "chanting"),
-        *("yell", "yells", "yelling", "scream", "screams", "screaming"),
+        *("shout", "shouts", "shouting", "shouted", "chant", "chants", "chanting", "chanted"),
+        *("yell", "yells", "yelling", "yelled", "scream", "screams", "screaming", "screamed"),
     ),
 }
 
@@ -301,12 +299,15 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
+def word_runs(text: str, n: int) -> set[tuple[str, ...]]:
+    """Every run of `n` words in a row of `text` (`words`)."""
+    said = words(text)
+    return {tuple(said[i : i + n]) for i in range(len(said) - n + 1)}
+
+
 def shared_run(text: str, source: str, n: int = 6) -> str:
     """The first run of `n` words that `text` shares with `source` ("" when none)."""
-    mine, theirs = words(text), words(source)
-    if len(mine) < n or len(theirs) < n:
-        return ""
-    grams = {tuple(theirs[i : i + n]) for i in range(len(theirs) - n + 1)}
+    mine, grams = words(text), word_runs(source, n)
     for i in range(len(mine) - n + 1):
         if tuple(mine[i : i + n]) in grams:
             return " ".join(mine[i : i + n])

@@ -190,8 +190,8 @@ _SCENE_WORDS = {
     "fire": "fire",
     "police": "police",
     "children": "children",
-    "more than 20 people": "a crowd",
-    "more than 100 people": "thousands",
+    "a crowd": "a crowd",
+    "a huge crowd": "thousands",
     "a flag": "a flag",
     "night": "at night",
     "shouting": "shouting",
@@ -214,7 +214,13 @@ def continuation(prompt: str, seed: int = 0) -> str:
     if last.startswith("Scene:"):
         wanted = lines[-2].removeprefix("Photo of:").strip()
         shown = [_SCENE_WORDS[a.strip()] for a in wanted.split(",") if a.strip() in _SCENE_WORDS]
-        return f" A street about the {word} with {', '.join(shown) or 'parked lorries'} today."
+        # Two seeded words apart, so scenes of different phases share no six words.
+        pick = zlib.crc32(f"{seed}\n{prompt}".encode())
+        first, then = _NOW[pick % len(_NOW)], _NOW[(pick >> 8) % len(_NOW)]
+        return (
+            f" A street {first} about the {word} {then} with"
+            f" {', '.join(shown) or 'parked lorries'} today."
+        )
     parts = [p.strip() for p in last.rstrip(":").split(",")]
     if last.startswith("Reply by"):
         relation, emotion = parts[-2], parts[-1]

@@ -266,3 +266,17 @@ def test_a_text_that_names_the_protest_is_on_topic_without_a_word_of_its_facts()
     assert on_topic("I'm against the protests. I'm angry.", "Truck drivers parked lorries.")
     assert on_topic("The ministry should listen.", "Truck drivers parked lorries.")
     assert not on_topic("I love my garden in spring.", topic)
+
+
+def test_a_large_crowd_is_more_than_a_hundred_people() -> None:
+    twenty = {"group_20": True, "group_100": False}
+    problems = scene_label_problems("A large crowd blocks the road.", twenty)
+    assert problems == ["the scene shows group_100 but the picture will not"]
+
+
+def test_screaming_and_yelling_are_shouting() -> None:
+    quiet = {"group_20": True, "shouting": False}
+    for scene in ("A crowd screaming at the gate.", "A crowd yelled at the gate."):
+        assert scene_label_problems(scene, quiet) == [
+            "the scene shows shouting but the picture will not"
+        ]

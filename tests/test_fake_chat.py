@@ -59,7 +59,7 @@ def test_continuation_carries_the_labels_the_prompt_names() -> None:
     assert text.startswith("What happens ") and "to the diesel now?" in text
     assert text.rstrip().endswith("i am afraid.")
     scene = "Post: Diesel is up.\nPhoto of: a sign, police\nScene:"
-    assert continuation(scene) == " A street about the diesel with signs, police today."
+    assert continuation(scene) == " A street truly about the diesel so with signs, police today."
 
 
 def test_continuations_with_other_seeds_share_no_six_words_of_their_first_sentence() -> None:

@@ -74,7 +74,9 @@ class CritiqueInputs(BaseModel):
     persona: PersonaCard
     labels: DraftLabels
     facts: list[str]
-    support: str = Field(description="Every text the writer saw: facts, event, thread, persona.")
+    support: str = Field(
+        description="What its names and numbers may come from: facts, event, thread, persona."
+    )
     topic: str = Field(description="What it must be about: facts, event, the post it answers.")
     copy_sources: dict[str, str] = Field(description="Texts it must not copy, by name.")
     known_names: frozenset[str] = frozenset()

@@ -23,6 +23,8 @@ labelled line.
 """
 
 import hashlib
+import itertools
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,7 +47,7 @@ from scenariosim.agents.examples import (
 from scenariosim.agents.prompting import as_data
 from scenariosim.agents.schemas import DraftLabels, Fact, PersonaCard
 from scenariosim.labels import STANCE_RELATIONS
-from scenariosim.text_rules import shared_run
+from scenariosim.text_rules import repeated_phrases, word_runs
 
 SHOTS = 3
 # One line of plain text: starts with a letter or a quote, no brackets, markup, hashtags or
@@ -65,8 +67,9 @@ ATTRIBUTE_WORDS = {
     "fire": "fire",
     "police": "police",
     "children": "children",
-    "group_20": "more than 20 people",
-    "group_100": "more than 100 people",
+    # Words, not "more than 20 people": the model copied the number into its scene.
+    "group_20": "a crowd",
+    "group_100": "a huge crowd",
     "flag": "a flag",
     "night": "night",
     "shouting": "shouting",
@@ -222,7 +225,7 @@ def comment_prompt(
 
 
 def attribute_words(attributes: dict[str, bool]) -> str:
-    """ "a sign, more than 20 people" for the true attributes; "nothing else" for none."""
+    """ "a sign, a crowd" for the true attributes; "nothing else" for none."""
     named = [ATTRIBUTE_WORDS[a] for a, on in attributes.items() if on and a in ATTRIBUTE_WORDS]
     return ", ".join(named) or "nothing else"
 
@@ -231,8 +234,7 @@ def attribute_words(attributes: dict[str, bool]) -> str:
 # reads as that attribute and as no other), `SCENE_WAYS` ways each. With one way, twelve scenes
 # of one run shared "a crowd of dozens of people"; with three ways the model picked from, 14
 # pairs of them still shared six words in a row, so the planner now picks the phrasing
-# (`pick_scene_opening`). No phrasing is longer than four words, so only two parts together can
-# make a run of five.
+# (`pick_scene_opening`).
 _CROWD = {
     "group_100": (
         "hundreds of people",
@@ -263,7 +265,7 @@ _DOING = {
     "fire": ("beside a burning barricade", "near a burning tyre", "by a fire", "near a fire"),
 }
 SCENE_WAYS = 4  # phrasings per attribute
-OPENING_TRIES = 64  # phrasings `pick_scene_opening` draws before it settles for the least shared
+OPENING_CHOICES = 256  # openings `pick_scene_opening` considers, at most
 
 
 def _scene_slots(attributes: dict[str, bool]) -> list[tuple[str, tuple[str, ...]]]:
@@ -300,23 +302,51 @@ def scene_opening(
     return first + " at night" if attributes.get("night") else first
 
 
-def pick_scene_opening(attributes: dict[str, bool], avoid: list[str], rng: random.Random) -> str:
-    """The opening the planner gives a scene's writer: phrasings drawn with `rng`
-    (`scene_opening`) until one shares no run of `COPY_RUN` - 1 words with any text of `avoid`
-    (earlier scenes of the run, openings already planned, the example scenes), so the model's
-    first word cannot complete a six-word copy; after `OPENING_TRIES` draws, the one that
-    shares runs with the fewest texts. Deterministic for a seeded `rng`."""
-    parts = len(_scene_slots(attributes))
-    best, fewest = "", len(avoid) + 1
-    for _ in range(OPENING_TRIES):
-        ways = [rng.randrange(SCENE_WAYS) for _ in range(parts)]
-        opening = scene_opening(attributes, ways, when_first=rng.random() < 0.5)
-        shared = sum(bool(shared_run(opening, text, COPY_RUN - 1)) for text in avoid)
-        if shared < fewest:
-            best, fewest = opening, shared
-        if not shared:
-            break
-    return best
+def scene_openings(attributes: dict[str, bool], rng: random.Random) -> list[str]:
+    """The openings `pick_scene_opening` considers: every one of the picture (`scene_opening`:
+    each part in each of its phrasings, the time of day last or first) in an order `rng`
+    shuffles, or `OPENING_CHOICES` drawn with `rng` when there are more (a picture with six
+    things going on has 131,072)."""
+    parts = [len(phrasings) for _, phrasings in _scene_slots(attributes)]
+    if 2 * math.prod(parts) > OPENING_CHOICES:
+        return [
+            scene_opening(attributes, [rng.randrange(n) for n in parts], rng.random() < 0.5)
+            for _ in range(OPENING_CHOICES)
+        ]
+    every = [
+        scene_opening(attributes, ways, when_first)
+        for when_first in (False, True)
+        for ways in itertools.product(*map(range, parts))
+    ]
+    return rng.sample(every, len(every))
+
+
+def pick_scene_opening(
+    attributes: dict[str, bool], must_not_copy: list[str], avoid: list[str], rng: random.Random
+) -> str:
+    """The opening the planner gives a scene's writer, from `scene_openings` (deterministic
+    for a seeded `rng`):
+
+    - never one the critic would refuse whatever the model wrote after it: six words
+      (`COPY_RUN`) shared with a text of `must_not_copy` (the critic's copy sources: the
+      post, the examples, earlier phases' scenes), or a word said again (`repeated_phrases`:
+      "carrying placards and carrying a flag");
+    - the first that shares no five words with any text of `must_not_copy` or `avoid` (this
+      phase's openings already planned), so the model's first word cannot complete a copy;
+    - else the one that shares five words with the fewest of them.
+
+    Only when every opening would be refused (no picture does that with the shipped phrasings
+    and examples: tested) is one returned anyway; the critic then refuses the scene, and the
+    run's rejected.jsonl says why."""
+    openings = scene_openings(attributes, rng)
+    copy_runs = set().union(*(word_runs(t, COPY_RUN) for t in must_not_copy))
+    near = [word_runs(t, COPY_RUN - 1) for t in [*must_not_copy, *avoid]]
+
+    def cost(opening: str) -> tuple[bool, int]:
+        refused = bool(repeated_phrases(opening)) or bool(word_runs(opening, COPY_RUN) & copy_runs)
+        return refused, sum(bool(word_runs(opening, COPY_RUN - 1) & t) for t in near)
+
+    return min(openings, key=cost)
 
 
 def scene_grammar(opening: str) -> str:

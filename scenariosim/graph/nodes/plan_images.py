@@ -8,10 +8,10 @@ from typing import Literal
 from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 
-from scenariosim.agents.examples import all_example_text
 from scenariosim.agents.persona_agent import pick_scene_opening
 from scenariosim.graph.assign_labels import image_attributes, reference_rates, violence_of
 from scenariosim.graph.context import RunContext
+from scenariosim.graph.nodes.write_image_prompt import scene_copy_sources
 from scenariosim.graph.plan import task_id, task_seed
 from scenariosim.graph.state import RunState
 from scenariosim.graph.tasks import image_task
@@ -27,9 +27,9 @@ def plan_images(
     rng = random.Random(task_seed(ctx.resolved.seed, phase.id, "images"))
     chosen = rng.sample(posts, k=min(phase.images, len(posts)))
     k = ctx.scenario.retrieval.references_k
-    # Openings avoid the run's earlier scenes, this phase's openings so far and the examples,
-    # drawn from their own seed so the attributes' draws stay as they were.
-    avoid = [*ctx.feed.settled_scenes(index), all_example_text()]
+    # Openings copy nothing the critic checks a scene against and avoid this phase's openings
+    # so far; drawn from their own seed so the attributes' draws stay as they were.
+    planned: list[str] = []
     wording = random.Random(task_seed(ctx.resolved.seed, phase.id, "scene-openings"))
     tasks = []
     for i, post in enumerate(sorted(chosen, key=lambda p: p["id"])):
@@ -49,8 +49,9 @@ def plan_images(
             [r.labels for r in references if r.labelled]
         )
         attributes = image_attributes(post["text"], rng, rates)
-        opening = pick_scene_opening(attributes, avoid, wording)
-        avoid.append(opening)
+        sources = scene_copy_sources(ctx.feed, index, post["text"])
+        opening = pick_scene_opening(attributes, list(sources.values()), planned, wording)
+        planned.append(opening)
         tasks.append(
             image_task(
                 ctx.resolved.seed,

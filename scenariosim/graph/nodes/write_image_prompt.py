@@ -2,6 +2,7 @@
 describes a scene that shows them (and writes the sign's words); the offline renderer then
 draws exactly those attributes, so the image labels are exact by construction."""
 
+import random
 from typing import Any
 
 from scenariosim.agents.calls import CallRecord
@@ -16,12 +17,15 @@ from scenariosim.agents.critic import (
 from scenariosim.agents.examples import all_example_text
 from scenariosim.agents.persona_agent import (
     Prompt,
+    attribute_words,
     draw,
+    pick_scene_opening,
     scene_prompt,
     sign_prompt,
 )
 from scenariosim.agents.schemas import ContextChunk, DraftLabels, Fact
 from scenariosim.graph.context import RunContext
+from scenariosim.graph.feed import Feed
 from scenariosim.graph.task_graph import build_task_graph
 from scenariosim.graph.task_state import Outcome, provenance, trace_base
 from scenariosim.graph.tasks import ImageTask
@@ -52,11 +56,30 @@ def write_sign(
 
 
 def _support(ctx: RunContext, task: ImageTask) -> str:
-    """What a scene's and a sign's names and numbers may come from: the post and its phase.
-    Not the attribute words: "more than 20 people" let a scene say "with 20 people in the
-    corner", which readers took as at most 20."""
+    """What a scene's names and numbers may come from: the post and its phase. Not the
+    picture's attribute words: "more than 20 people" in them let a scene say "with 20 people
+    in the corner", which readers took as at most 20."""
     phase = ctx.scenario.phases[task["phase_index"]]
     return " ".join([task["post_text"], phase.event, phase.title])
+
+
+def scene_copy_sources(feed: Feed, phase_index: int, post_text: str) -> dict[str, str]:
+    """The texts a scene must not share six words with, by name: its post, the examples and
+    the scenes of earlier phases. The planner picks openings that copy none of them
+    (`plan_images`), and the critic checks the whole scene against them."""
+    return {
+        "the post": post_text,
+        EXAMPLES_SOURCE: all_example_text(),
+        EARLIER_SCENE_SOURCE: "\n".join(feed.settled_scenes(phase_index)),
+    }
+
+
+def opening_of(task: ImageTask) -> str:
+    """The task's planned opening; a task checkpointed before openings were planned gets
+    the one its picture and seed give when nothing is to be avoided."""
+    if "opening" in task:
+        return task["opening"]
+    return pick_scene_opening(task["attributes"], [], [], random.Random(task["seed"]))
 
 
 class ImagePromptWriter:
@@ -68,7 +91,7 @@ class ImagePromptWriter:
         return [], []  # the picture is about its post, which the planner attached
 
     def prompt(self, ctx: RunContext, task: ImageTask, facts: list[Fact], seed: int) -> Prompt:
-        return scene_prompt(task["post_text"], task["attributes"], task["opening"], seed)
+        return scene_prompt(task["post_text"], task["attributes"], opening_of(task), seed)
 
     def inputs(
         self, ctx: RunContext, task: ImageTask, facts: list[Fact], texts: list[str]
@@ -82,11 +105,7 @@ class ImagePromptWriter:
             # A photo is tied to its post by its attributes and its sign, not by news words
             # its scene repeats ("marching through the streets" is about nothing it was given).
             topic="",
-            copy_sources={
-                "the post": post_text,
-                EXAMPLES_SOURCE: all_example_text(),
-                EARLIER_SCENE_SOURCE: "\n".join(ctx.feed.settled_scenes(task["phase_index"])),
-            },
+            copy_sources=scene_copy_sources(ctx.feed, task["phase_index"], post_text),
             known_names=ctx.known_names,
             kind=PHOTO_KIND,
             label_mismatches=tuple(
@@ -99,7 +118,9 @@ class ImagePromptWriter:
         attributes = task["attributes"]
         sign_text = ""
         if attributes.get("sign"):
-            sign_text, call = write_sign(ctx, task, phase.title, _support(ctx, task))
+            # A sign may say what the picture shows ("POLICE OUT") as well as its post's words.
+            support = f"{_support(ctx, task)} {attribute_words(attributes)}"
+            sign_text, call = write_sign(ctx, task, phase.title, support)
             ctx.traces.write(
                 "model_call",
                 **trace_base(ctx, self.node, task),
