@@ -251,6 +251,32 @@ MENTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Killing, war and weapons, by word family. A post or reply that speaks of them when nothing its
+# writer was given does tells of an event that did not happen: on the calibration sets' tune
+# splits (v1-v4), 10 posts and replies did, all labelled bad ("So brave, they're killing
+# someone"; "Is it true that the war is about peace?").
+VIOLENCE_WORDS: dict[str, tuple[str, ...]] = {
+    "kill": ("kill", "kills", "killed", "killing", "killer", "killers"),
+    "war": ("war", "wars"),
+    "death": ("dead", "death", "deaths", "die", "dies", "died", "dying"),
+    "bomb": ("bomb", "bombs", "bombed", "bombing"),
+    "shoot": ("shoot", "shoots", "shooting", "shot", "shots"),
+    "murder": ("murder", "murders", "murdered", "murderer"),
+    "fascist": ("fascist", "fascists", "fascism"),
+    "terror": ("terror", "terrorist", "terrorists", "terrorism"),
+    "weapon": ("weapon", "weapons", "gun", "guns", "rifle", "rifles"),
+}
+
+
+def unreported_violence(text: str, support: str) -> list[str]:
+    """The `VIOLENCE_WORDS` families `text` speaks of and `support` does not, sorted."""
+    return sorted(
+        family
+        for family, said in VIOLENCE_WORDS.items()
+        if says_any(text, said) and not says_any(support, said)
+    )
+
+
 def says_any(text: str, words: Iterable[str]) -> bool:
     """Whether `text` holds any of `words` as whole words, case-insensitive."""
     lowered = text.lower()

@@ -280,3 +280,39 @@ def test_screaming_and_yelling_are_shouting() -> None:
         assert scene_label_problems(scene, quiet) == [
             "the scene shows shouting but the picture will not"
         ]
+
+
+def test_killing_or_war_nothing_reported_is_an_invented_event() -> None:
+    from scenariosim.text_rules import unreported_violence
+
+    assert unreported_violence("So brave, they're killing someone.", SUPPORT) == ["kill"]
+    assert unreported_violence("Is it true that the war is about peace?", SUPPORT) == ["war"]
+    reported = "Police said one driver died after the convoy was shot at."
+    assert unreported_violence("I'm sad that a driver died.", reported) == []
+    assert unreported_violence("They shot at the convoy, it's a disgrace.", reported) == []
+
+
+def test_a_scene_may_show_what_its_picture_does_without_a_report() -> None:
+    from scenariosim.agents.checks import run_checks
+
+    scene = "A crowd of dozens facing riot police with guns, by the depot."
+    labels = DraftLabels()
+    as_scene = run_checks(scene, PERSONA, SUPPORT, [], labels, "", {}, max_words=None,
+                          tells_events=False)  # fmt: skip
+    as_post = run_checks(scene, PERSONA, SUPPORT, [], labels, "", {})
+    assert as_scene.unreported_violence == [] and as_post.unreported_violence == ["weapon"]
+
+
+def test_someone_not_in_paid_work_has_no_job_to_lose() -> None:
+    looking = PERSONA.model_copy(update={"occupation": "looking for work"})
+    (problem,) = persona_contradictions("I'm afraid I'll lose my job.", looking)
+    assert problem == "speaks of a job but the persona's occupation is looking for work"
+    assert persona_contradictions("I'm afraid I'll lose my job.", PERSONA) == []  # a nurse
+
+
+def test_a_man_who_says_my_husband_speaks_as_a_woman() -> None:
+    man = PERSONA.model_copy(update={"sex": "male"})
+    assert persona_contradictions("I'm with my husband on this.", man) == [
+        "speaks of my husband but the persona is a man"
+    ]
+    assert persona_contradictions("I'm with my husband on this.", PERSONA) == []

@@ -40,6 +40,7 @@ from scenariosim.text_rules import (
     shared_run,
     split_sentences,
     stance_cues,
+    unreported_violence,
     words,
 )
 
@@ -64,6 +65,14 @@ _FEMALE = ("as a mother", "as a woman", "as a wife", "i am a mother", "i'm a mot
            "i am a woman", "i'm a woman", "as a grandmother")  # fmt: skip
 _MALE = ("as a father", "as a man", "as a husband", "i am a father", "i'm a father",
          "i am a man", "i'm a man", "as a grandfather")  # fmt: skip
+# Who says "my husband" speaks as a woman, "my wife" as a man (set-v4 tune: "I'm with my
+# husband" from a 21-year-old man).
+_SPOUSE = {"female": "my wife", "male": "my husband"}
+_NOUN = {"female": "woman", "male": "man"}
+# Occupations (`PersonaCard.occupation`) of people not in paid work, who have no job to lose:
+# set-v4 tune, three texts of theirs spoke of "my job", all labelled bad.
+NOT_IN_PAID_WORK = ("homemaker", "not in paid work", "retired", "looking for work")
+_JOB = ("my job", "my boss", "my salary", "my wages", "my employer", "my shift")
 
 
 @cache
@@ -107,6 +116,9 @@ def leaked_real_names(text: str, names: Iterable[str] | None = None) -> list[str
 
 
 def persona_contradictions(text: str, persona: PersonaCard) -> list[str]:
+    """What the text says of its author that the persona card rules out: an age more than two
+    years off, speaking as the other sex ("as a mother", "my husband" from a man), a job
+    lost or kept by someone not in paid work (`NOT_IN_PAID_WORK`)."""
     problems = []
     for match in re.finditer(_AGE_CLAIM, text, re.I):
         claimed = int(match.group(1) or match.group(2))
@@ -116,6 +128,12 @@ def persona_contradictions(text: str, persona: PersonaCard) -> list[str]:
         problems.append("speaks as a woman but the persona is a man")
     if persona.sex == "female" and says_any(text, _MALE):
         problems.append("speaks as a man but the persona is a woman")
+    if says_any(text, [_SPOUSE[persona.sex]]):
+        problems.append(
+            f"speaks of {_SPOUSE[persona.sex]} but the persona is a {_NOUN[persona.sex]}"
+        )
+    if persona.occupation in NOT_IN_PAID_WORK and says_any(text, _JOB):
+        problems.append(f"speaks of a job but the persona's occupation is {persona.occupation}")
     return problems
 
 
@@ -209,6 +227,7 @@ def run_checks(
     fact: str = "",
     label_mismatches: list[str] | None = None,
     max_words: int | None = TEXT_MAX_WORDS,
+    tells_events: bool = True,
 ) -> CheckResults:
     """Every deterministic check except the embedding one, for one candidate text.
 
@@ -216,12 +235,15 @@ def run_checks(
     the texts it must be about (facts, event, the post it answers; "" for no topic check);
     `copy_sources` the
     texts it must not copy, by name (facts, examples, thread); `fact` the sentence a reply
-    that "adds" must draw on; `max_words` the longest text kept (None: no cap). Image label
-    problems are computed by the image writer.
+    that "adds" must draw on; `max_words` the longest text kept (None: no cap);
+    `tells_events`: a post or reply, whose killing, war or weapons must be reported in
+    `support` (`text_rules.unreported_violence`; a scene's violence is its picture's). Image
+    label problems are computed by the image writer.
     """
     return CheckResults(
         unsupported_entities=unsupported_entities(text, support, known_names),
         unsupported_numbers=unsupported_numbers(text, support),
+        unreported_violence=unreported_violence(text, support) if tells_events else [],
         real_world_names=leaked_real_names(text),
         persona_contradictions=persona_contradictions(text, persona),
         label_mismatches=label_mismatches or [],

@@ -98,6 +98,8 @@ def check_reasons(checks: CheckResults) -> list[str]:
         reasons.append(f"names not in its context: {', '.join(checks.unsupported_entities)}")
     if checks.unsupported_numbers:
         reasons.append(f"numbers not in its context: {', '.join(checks.unsupported_numbers)}")
+    if checks.unreported_violence:
+        reasons.append(f"violence nothing reported: {', '.join(checks.unreported_violence)}")
     if checks.real_world_names:
         reasons.append(f"real-world names: {', '.join(checks.real_world_names)}")
     reasons.extend(checks.persona_contradictions)
@@ -191,6 +193,7 @@ def judge_candidates(
             fact=" ".join(inputs.facts),
             label_mismatches=mismatches,
             max_words=None if inputs.kind == PHOTO_KIND else TEXT_MAX_WORDS,
+            tells_events=inputs.kind != PHOTO_KIND,
         )
         checks = _prototype_vote(text, checks, inputs.labels, votes)
         reasons = check_reasons(checks)

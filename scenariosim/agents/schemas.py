@@ -141,6 +141,9 @@ class CheckResults(BaseModel):
 
     unsupported_entities: list[str] = Field(default_factory=list)
     unsupported_numbers: list[str] = Field(default_factory=list)
+    unreported_violence: list[str] = Field(
+        default_factory=list, description="Killing, war or weapons nothing it was given says."
+    )
     real_world_names: list[str] = Field(default_factory=list)
     persona_contradictions: list[str] = Field(default_factory=list)
     label_mismatches: list[str] = Field(default_factory=list)

@@ -32,7 +32,7 @@ from scenariosim.jsonl import numbered_lines
 from scenariosim.outputs.run_folder import open_run
 
 CALIBRATION_DIR = Path(__file__).parents[1] / "data" / "calibration"
-DEFAULT_SET = CALIBRATION_DIR / "set-v3.jsonl"  # the current writer's drafts (docs/critic.md)
+DEFAULT_SET = CALIBRATION_DIR / "set-v4.jsonl"  # the current writer's drafts (docs/critic.md)
 # Versions of docs/quality.md's rubric the project knows; a label made with another is refused.
 RUBRIC_VERSIONS = ("quality-v1",)
 SPLIT_SEED = "scenariosim-calibration-v1"
