@@ -292,15 +292,18 @@ def test_killing_or_war_nothing_reported_is_an_invented_event() -> None:
     assert unreported_violence("They shot at the convoy, it's a disgrace.", reported) == []
 
 
-def test_a_scene_may_show_what_its_picture_does_without_a_report() -> None:
+def test_a_scene_may_show_weapons_but_no_killing_nothing_reported() -> None:
     from scenariosim.agents.checks import run_checks
 
-    scene = "A crowd of dozens facing riot police with guns, by the depot."
-    labels = DraftLabels()
-    as_scene = run_checks(scene, PERSONA, SUPPORT, [], labels, "", {}, max_words=None,
-                          tells_events=False)  # fmt: skip
-    as_post = run_checks(scene, PERSONA, SUPPORT, [], labels, "", {})
-    assert as_scene.unreported_violence == [] and as_post.unreported_violence == ["weapon"]
+    def violence(text: str, tells_events: bool) -> list[str]:
+        checks = run_checks(text, PERSONA, SUPPORT, [], DraftLabels(), "", {}, max_words=None,
+                            tells_events=tells_events)  # fmt: skip
+        return checks.unreported_violence
+
+    guns = "A crowd of dozens facing riot police with guns, by the depot."
+    assert violence(guns, tells_events=False) == [] and violence(guns, True) == ["weapon"]
+    killed = "Some people with handmade signs are being carried off the roads to be killed."
+    assert violence(killed, tells_events=False) == ["kill"]
 
 
 def test_someone_not_in_paid_work_has_no_job_to_lose() -> None:

@@ -71,6 +71,7 @@ _SPOUSE = {"female": "my wife", "male": "my husband"}
 _NOUN = {"female": "woman", "male": "man"}
 # Occupations (`PersonaCard.occupation`) of people not in paid work, who have no job to lose:
 # set-v4 tune, three texts of theirs spoke of "my job", all labelled bad.
+SCENE_MAY_SHOW = ("weapon",)  # violence families a scene names without a report (`run_checks`)
 NOT_IN_PAID_WORK = ("homemaker", "not in paid work", "retired", "looking for work")
 _JOB = ("my job", "my boss", "my salary", "my wages", "my employer", "my shift")
 
@@ -237,13 +238,17 @@ def run_checks(
     texts it must not copy, by name (facts, examples, thread); `fact` the sentence a reply
     that "adds" must draw on; `max_words` the longest text kept (None: no cap);
     `tells_events`: a post or reply, whose killing, war or weapons must be reported in
-    `support` (`text_rules.unreported_violence`; a scene's violence is its picture's). Image
-    label problems are computed by the image writer.
+    `support` (`text_rules.unreported_violence`); a scene may show weapons (riot police carry
+    them: readers passed "police with guns") but no killing or war its post does not report
+    ("people ... being carried off the roads to be killed"). Image label problems are
+    computed by the image writer.
     """
     return CheckResults(
         unsupported_entities=unsupported_entities(text, support, known_names),
         unsupported_numbers=unsupported_numbers(text, support),
-        unreported_violence=unreported_violence(text, support) if tells_events else [],
+        unreported_violence=unreported_violence(
+            text, support, allowed=() if tells_events else SCENE_MAY_SHOW
+        ),
         real_world_names=leaked_real_names(text),
         persona_contradictions=persona_contradictions(text, persona),
         label_mismatches=label_mismatches or [],
