@@ -406,35 +406,3 @@ def test_a_reply_opens_with_its_relation_and_a_post_in_either_order() -> None:
     post = post_grammar(DraftLabels(stance="neutral", emotion="anger"))
     assert reply.splitlines()[0] == 'root ::= a " " b "\\n"'
     assert post.splitlines()[0] == 'root ::= a " " b "\\n" | b " " a "\\n"'
-
-
-def test_a_pick_keeps_one_opener_of_each_list() -> None:
-    from scenariosim.agents.persona_agent import picked
-
-    said = ("I agree, go home", "Exactly, go home", "Well said, go home")
-    assert picked(said, None) == said
-    assert picked(said, 4) == ("Exactly, go home",)
-
-
-def test_tasks_of_one_phase_with_the_same_labels_open_differently() -> None:
-    from scenariosim.graph.tasks import opener_pick, post_task
-
-    labels = DraftLabels(stance="support_protest", emotion="anger")
-    grammars = set()
-    for rotation in range(4):  # four posts of one phase, all angry supporters
-        task = post_task(11, "blockade", 1, rotation, "p1", labels)
-        grammars.add(post_grammar(labels, pick=opener_pick(task, "blockade")))
-    assert len(grammars) == 4
-    first = post_grammar(
-        labels, pick=opener_pick(post_task(11, "blockade", 1, 0, "p1", labels), "blockade")
-    )
-    a_line = next(line for line in first.splitlines() if line.startswith("a ::="))
-    assert a_line.startswith('a ::= ("') and " | " not in a_line  # one stance opener
-
-
-def test_a_reply_pick_names_one_relation_and_stance_opener() -> None:
-    labels = DraftLabels(relation="disagrees", stance="oppose_protest", emotion="anger")
-    every = reply_openers(labels)
-    grammar = comment_grammar(labels, pick=len(every) + 2)
-    a_line = next(line for line in grammar.splitlines() if line.startswith("a ::="))
-    assert a_line.startswith(f'a ::= ("{every[2]}") ') and " | " not in a_line

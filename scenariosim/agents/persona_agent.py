@@ -124,26 +124,13 @@ def steered_grammar(
     )
 
 
-def picked(openers: tuple[str, ...], pick: int | None) -> tuple[str, ...]:
-    """All `openers`, or only the one at `pick` (modulo their number).
-
-    The tasks of one phase are written at once and cannot see each other's texts; given the
-    choice, the model takes the same opener for the same labels, so two replies of one
-    fuel-protest phase opened "I disagree, I'm with them, but" (six words). A task's pick
-    (`graph/tasks.py` `opener_pick`) differs from its phase's other tasks'."""
-    return openers if pick is None else (openers[pick % len(openers)],)
-
-
-def post_grammar(
-    labels: DraftLabels, protest_underway: bool = True, pick: int | None = None
-) -> str:
+def post_grammar(labels: DraftLabels, protest_underway: bool = True) -> str:
     """A post opens one sentence with its stance and the other with its emotion (before any
-    protest, a stance opener takes a side on the measure: `stance_openers`), each the opener
-    `pick` chooses when given (`picked`)."""
+    protest, a stance opener takes a side on the measure: `stance_openers`)."""
     assert labels.stance and labels.emotion
     return steered_grammar(
-        picked(stance_openers(labels.stance, protest_underway), pick),
-        picked(emotion_openers(labels.emotion, labels.stance, protest_underway), pick),
+        stance_openers(labels.stance, protest_underway),
+        emotion_openers(labels.emotion, labels.stance, protest_underway),
     )
 
 
@@ -159,19 +146,16 @@ def reply_openers(labels: DraftLabels, protest_underway: bool = True) -> tuple[s
     return tuple(f"{opener} {words}" for opener in relation for words in said)
 
 
-def comment_grammar(
-    labels: DraftLabels, protest_underway: bool = True, pick: int | None = None
-) -> str:
+def comment_grammar(labels: DraftLabels, protest_underway: bool = True) -> str:
     """A reply opens with its relation (an "asks" reply's first sentence ends in "?"), as
     people answer ("I agree, ..."), and its second sentence opens with its emotion. (In either
     order, blind readers found replies that open with the feeling hard to follow: 15 of 47
     accepted replies were good.) An agreeing or disagreeing reply's opener is a clause of its
-    own that the model continues: "I agree, go home, ..." (`reply_openers`). With `pick`,
-    one opener of each (`picked`)."""
+    own that the model continues: "I agree, go home, ..." (`reply_openers`)."""
     ends = '"?"' if labels.relation == "asks" else "[.!?]"
     return steered_grammar(
-        picked(reply_openers(labels, protest_underway), pick),
-        picked(emotion_openers(labels.emotion, labels.stance, protest_underway), pick),
+        reply_openers(labels, protest_underway),
+        emotion_openers(labels.emotion, labels.stance, protest_underway),
         ends,
         either_order=False,
         first_is_clause=labels.relation in STANCE_RELATIONS and bool(labels.stance),
@@ -203,7 +187,6 @@ def post_prompt(
     labels: DraftLabels,
     seed: int,
     protest_underway: bool = True,
-    pick: int | None = None,
 ) -> Prompt:
     assert labels.stance and labels.emotion
     rng = random.Random(seed)
@@ -214,7 +197,7 @@ def post_prompt(
         f"Post by {author_line(persona, EMOTION_WORD[labels.emotion], STANCE_WORDS[labels.stance])}:\n"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_post", text, post_grammar(labels, protest_underway, pick))
+    return Prompt("write_post", text, post_grammar(labels, protest_underway))
 
 
 def comment_prompt(
@@ -225,7 +208,6 @@ def comment_prompt(
     labels: DraftLabels,
     seed: int,
     protest_underway: bool = True,
-    pick: int | None = None,
 ) -> Prompt:
     assert labels.relation and labels.emotion
     rng = random.Random(seed)
@@ -239,7 +221,7 @@ def comment_prompt(
         f"Reply by {author_line(persona, *said, labels.relation, EMOTION_WORD[labels.emotion])}:\n"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_comment", text, comment_grammar(labels, protest_underway, pick))
+    return Prompt("write_comment", text, comment_grammar(labels, protest_underway))
 
 
 def attribute_words(attributes: dict[str, bool]) -> str:

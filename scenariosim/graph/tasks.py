@@ -6,7 +6,6 @@ Every task carries the labels the planner assigned (`labels`, a `DraftLabels` du
 `rotation`, the task's position in its phase, which spreads fact choice across tasks.
 """
 
-import zlib
 from typing import Any, TypedDict
 
 from scenariosim.agents.schemas import DraftLabels
@@ -47,13 +46,6 @@ class TaskInput(TypedDict):
     """What a `Send` hands one writer node."""
 
     task: Any
-
-
-def opener_pick(task: Task, phase_id: str) -> int:
-    """Which of its labels' openers a post or reply opens with (`persona_agent.picked`): the
-    task's position in its phase, so the phase's tasks with the same labels open differently,
-    shifted by its phase (crc32 of the id), so each phase starts at another opener."""
-    return task["rotation"] + zlib.crc32(phase_id.encode())
 
 
 def _base(

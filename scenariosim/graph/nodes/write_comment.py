@@ -11,7 +11,7 @@ from scenariosim.graph.context import RunContext
 from scenariosim.graph.nodes.retrieve_facts import retrieve_and_choose
 from scenariosim.graph.task_graph import build_task_graph
 from scenariosim.graph.task_state import Outcome, provenance
-from scenariosim.graph.tasks import CommentTask, opener_pick
+from scenariosim.graph.tasks import CommentTask
 from scenariosim.outputs.records import CommentRecord
 from scenariosim.scenario import protest_underway
 
@@ -36,7 +36,6 @@ class CommentWriter:
             DraftLabels(**task["labels"]),
             seed,
             protest_underway(ctx.scenario.phases, task["phase_index"]),
-            opener_pick(task, ctx.scenario.phases[task["phase_index"]].id),
         )
 
     def inputs(

@@ -10,7 +10,7 @@ from scenariosim.graph.context import RunContext
 from scenariosim.graph.nodes.retrieve_facts import retrieve_and_choose
 from scenariosim.graph.task_graph import build_task_graph
 from scenariosim.graph.task_state import Outcome, provenance
-from scenariosim.graph.tasks import Task, opener_pick
+from scenariosim.graph.tasks import Task
 from scenariosim.outputs.records import PostRecord
 from scenariosim.scenario import protest_underway
 
@@ -29,8 +29,7 @@ class PostWriter:
     def prompt(self, ctx: RunContext, task: Task, facts: list[Fact], seed: int) -> Prompt:
         card = ctx.actors[task["persona_id"]].card
         underway = protest_underway(ctx.scenario.phases, task["phase_index"])
-        pick = opener_pick(task, ctx.scenario.phases[task["phase_index"]].id)
-        return post_prompt(card, facts, DraftLabels(**task["labels"]), seed, underway, pick)
+        return post_prompt(card, facts, DraftLabels(**task["labels"]), seed, underway)
 
     def inputs(
         self, ctx: RunContext, task: Task, facts: list[Fact], texts: list[str]
