@@ -11,18 +11,16 @@
     .venv/bin/python -m bench.bench_diversity                    # the newest run under outputs/
 
 Nothing is generated: it reads the run folder's records (definitions: evaluation/text.py).
-Under `make bench` it picks its run as `bench_labels` does. Run it on a larger shipped
+Under `make bench` it picks its run as `bench_labels` does (`bench/existing_run.py`). Run it on a larger shipped
 scenario's run (scenarios/fuel-protest.yaml) for a figure worth recording.
 """
 
-import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
 
-from bench.bench_labels import newest_run
-from scenariosim.outputs.run_folder import RECORDS_FILE, resolve_run_dir
+from bench.existing_run import main, measure_run
+from scenariosim.outputs.run_folder import RECORDS_FILE
 from scenariosim.settings import load_settings
 
 
@@ -68,32 +66,8 @@ def measure(run_dir: Path) -> dict:
 
 def run(quick: bool = False, run_dir: Path | None = None) -> dict:
     """`make bench` entry: the given run, `SCENARIOSIM_BENCH_RUN`, or the newest run."""
-    output_dir = load_settings().output_dir
-    chosen = os.environ.get("SCENARIOSIM_BENCH_RUN")
-    if run_dir is None and chosen:
-        run_dir = resolve_run_dir(chosen, output_dir)
-    run_dir = run_dir or newest_run(output_dir)
-    if run_dir is None:
-        return {
-            "name": "diversity",
-            "figures": {},
-            "notes": f"no run folder under {output_dir}: run a scenario first, or pass one",
-        }
-    return measure(run_dir)
-
-
-def main(argv: list[str]) -> None:
-    """Print the figures of the run named in `argv` (a folder or a run id), else the newest."""
-    args = [a for a in argv if not a.startswith("--")]
-    run_dir = resolve_run_dir(args[0], load_settings().output_dir) if args else None
-    result = run(run_dir=run_dir)
-    if "--json" in argv:
-        print(json.dumps(result, indent=1))
-        return
-    print(result["notes"])
-    for key, value in result["figures"].items():
-        print(f"{key:<40} {value}")
+    return measure_run("diversity", measure, run_dir)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main("diversity", measure, sys.argv[1:])

@@ -13,27 +13,13 @@ and reports nothing when there is none. Run it on a larger shipped scenario's ru
 figure worth recording.
 """
 
-import json
-import os
 import sys
 import time
 from pathlib import Path
 
+from bench.existing_run import main, measure_run
 from scenariosim.evaluation.label_baselines import label_baselines
-from scenariosim.outputs.run_folder import RECORDS_FILE, RESOLVED_FILE, open_run, resolve_run_dir
-from scenariosim.settings import load_settings
-
-
-def newest_run(output_dir: Path) -> Path | None:
-    """The most recently changed run folder under `output_dir`, or None."""
-    if not output_dir.is_dir():
-        return None
-    runs = [
-        d
-        for d in output_dir.iterdir()
-        if d.is_dir() and ((d / RESOLVED_FILE).exists() or (d / RECORDS_FILE).exists())
-    ]
-    return max(runs, key=lambda d: d.stat().st_mtime_ns, default=None)
+from scenariosim.outputs.run_folder import open_run
 
 
 def measure(run_dir: Path) -> dict:
@@ -68,32 +54,8 @@ def measure(run_dir: Path) -> dict:
 
 def run(quick: bool = False, run_dir: Path | None = None) -> dict:
     """`make bench` entry: the given run, `SCENARIOSIM_BENCH_RUN`, or the newest run."""
-    output_dir = load_settings().output_dir
-    chosen = os.environ.get("SCENARIOSIM_BENCH_RUN")
-    if run_dir is None and chosen:
-        run_dir = resolve_run_dir(chosen, output_dir)
-    run_dir = run_dir or newest_run(output_dir)
-    if run_dir is None:
-        return {
-            "name": "labels",
-            "figures": {},
-            "notes": f"no run folder under {output_dir}: run a scenario first, or pass one",
-        }
-    return measure(run_dir)
-
-
-def main(argv: list[str]) -> None:
-    """Print the figures of the run named in `argv` (a folder or a run id), else the newest."""
-    args = [a for a in argv if not a.startswith("--")]
-    run_dir = resolve_run_dir(args[0], load_settings().output_dir) if args else None
-    result = run(run_dir=run_dir)
-    if "--json" in argv:
-        print(json.dumps(result, indent=1))
-        return
-    print(result["notes"])
-    for key, value in result["figures"].items():
-        print(f"{key:<32} {value}")
+    return measure_run("labels", measure, run_dir)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main("labels", measure, sys.argv[1:])
