@@ -344,7 +344,8 @@ def pick_scene_opening(
 
     def cost(opening: str) -> tuple[bool, int]:
         refused = bool(repeated_phrases(opening)) or bool(word_runs(opening, COPY_RUN) & copy_runs)
-        return refused, sum(bool(word_runs(opening, COPY_RUN - 1) & t) for t in near)
+        own = word_runs(opening, COPY_RUN - 1)
+        return refused, sum(bool(own & t) for t in near)
 
     return min(openings, key=cost)
 
