@@ -230,7 +230,11 @@ def numbers(text: str) -> list[str]:
 MENTIONS: dict[str, tuple[str, ...]] = {
     "sign": ("sign", "signs", "placard", "placards", "banner", "banners", "poster", "posters"),
     "photo": ("photo", "photograph", "photographs", "portrait", "picture of"),
-    "fire": ("fire", "fires", "burning", "burn", "flames", "blaze", "smoke"),
+    # A torch or a flare is fire in a picture (calibration v4 tune: "carrying a torch").
+    "fire": (
+        *("fire", "fires", "burning", "burn", "flames", "blaze", "smoke"),
+        *("torch", "torches", "flare", "flares"),
+    ),
     "police": ("police", "officer", "officers", "riot"),
     "children": ("child", "children", "kids", "kid", "boy", "girl"),
     "group_20": ("crowd", "crowds", "dozens", "hundreds", "thousands", "rally", "march"),
@@ -254,17 +258,22 @@ MENTIONS: dict[str, tuple[str, ...]] = {
 # Killing, war and weapons, by word family. A post or reply that speaks of them when nothing its
 # writer was given does tells of an event that did not happen: on the calibration sets' tune
 # splits (v1-v4), 10 posts and replies did, all labelled bad ("So brave, they're killing
-# someone"; "Is it true that the war is about peace?").
+# someone"; "Is it true that the war is about peace?"); two more, both bad, spoke of deaths
+# as "lost their lives" or of rocks thrown at a building (v4).
 VIOLENCE_WORDS: dict[str, tuple[str, ...]] = {
     "kill": ("kill", "kills", "killed", "killing", "killer", "killers"),
     "war": ("war", "wars"),
-    "death": ("dead", "death", "deaths", "die", "dies", "died", "dying"),
+    "death": (
+        *("dead", "death", "deaths", "die", "dies", "died", "dying"),
+        *("lost their lives", "lost his life", "lost her life", "lost lives"),
+    ),
     "bomb": ("bomb", "bombs", "bombed", "bombing"),
     "shoot": ("shoot", "shoots", "shooting", "shot", "shots"),
     "murder": ("murder", "murders", "murdered", "murderer"),
     "fascist": ("fascist", "fascists", "fascism"),
     "terror": ("terror", "terrorist", "terrorists", "terrorism"),
     "weapon": ("weapon", "weapons", "gun", "guns", "rifle", "rifles"),
+    "stones": ("rocks", "stones", "bricks"),
 }
 
 
@@ -457,7 +466,7 @@ STANCE_WORDS: dict[str, tuple[str, ...]] = {
         "side of the government", "against the protesters", "protesters should",
         "with the council", "with the ministry", "with the police", "with the authorities",
         "with the minister", "with the president", "with the mayor", "with the officials",
-        "with the state",
+        "with the state", "i'm not with them", "i am not with them", "not on their side",
     ),
     # Takes no side, or is unsure.
     "neutral": (

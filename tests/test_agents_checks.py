@@ -282,6 +282,31 @@ def test_screaming_and_yelling_are_shouting() -> None:
         ]
 
 
+def test_a_torch_or_a_flare_is_fire_in_a_picture() -> None:
+    no_fire = {"group_20": True, "fire": False}
+    problems = scene_label_problems("A crowd at the gate, one of them carrying a torch.", no_fire)
+    assert problems == ["the scene shows fire but the picture will not"]
+    assert scene_label_problems("A crowd lighting flares.", {"fire": True}) == []
+
+
+def test_a_side_taken_back_in_one_text_carries_no_stance() -> None:
+    from scenariosim.agents.checks import labels_missing
+
+    support = DraftLabels(stance="support_protest", emotion="hope")
+    undone = "I'm with them, I'm not with them. I'm hopeful."
+    assert labels_missing(undone, support) == ["stance"]
+    assert labels_missing("I'm with them. I'm hopeful.", support) == []
+
+
+def test_deaths_and_thrown_rocks_nothing_reported_are_invented_events() -> None:
+    from scenariosim.text_rules import unreported_violence
+
+    assert unreported_violence("I'm sorry for those who lost their lives.", SUPPORT) == ["death"]
+    assert unreported_violence("A crowd throwing rocks at the building.", SUPPORT) == ["stones"]
+    reported = "Witnesses said youths threw stones at the depot."
+    assert unreported_violence("They threw stones, it's a disgrace.", reported) == []
+
+
 def test_killing_or_war_nothing_reported_is_an_invented_event() -> None:
     from scenariosim.text_rules import unreported_violence
 
