@@ -210,7 +210,7 @@ def continuation(prompt: str, seed: int = 0) -> str:
     news = next((line for line in reversed(lines) if line.startswith(("News:", "Post:"))), "")
     word, other = [*_long_words(news.split(":", 1)[-1], 2), "news"][:2]
     if last.startswith("Sign:") or last.startswith("About:"):
-        return " FAIR PRICES NOW"
+        return " fair prices now"  # the sign writer writes in lower case
     if last.startswith("Scene:"):
         wanted = lines[-2].removeprefix("Photo of:").strip()
         shown = [_SCENE_WORDS[a.strip()] for a in wanted.split(",") if a.strip() in _SCENE_WORDS]

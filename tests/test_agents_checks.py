@@ -190,6 +190,15 @@ def test_a_sign_uses_only_words_of_its_post_news_or_a_slogan() -> None:
     assert problem.endswith("neared, todayx")
 
 
+def test_a_sign_that_names_its_own_event_ranks_before_one_that_could_hang_anywhere() -> None:
+    from scenariosim.agents.checks import sign_rank
+
+    about = "Police clear the blockade at the Karavan junction."
+    signs = ["NO MORE", "WE ARE NOT LEAVING", "CLEAR THE BLOCKADE"]
+    assert min(signs, key=lambda sign: sign_rank(sign, about)) == "CLEAR THE BLOCKADE"
+    assert sign_rank("WE ARE NOT LEAVING", about) < sign_rank("NO MORE", about)
+
+
 def test_a_sign_that_says_a_word_twice_is_refused() -> None:
     assert sign_problems("HOME AND THE HOME", "home", "") == ["a word said twice"]
     assert sign_problems("OUR HARBOUR OUR LIVES", "harbour", "") == []
@@ -344,3 +353,22 @@ def test_a_man_who_says_my_husband_speaks_as_a_woman() -> None:
         "speaks of my husband but the persona is a man"
     ]
     assert persona_contradictions("I'm with my husband on this.", PERSONA) == []
+
+
+def test_the_sign_writer_is_shown_its_examples_in_lower_case_and_may_write_only_so() -> None:
+    from scenariosim.agents.persona_agent import sign_prompt
+
+    prompt = sign_prompt("Police clear the blockade", seed=3)
+    signs = [line.removeprefix("Sign: ") for line in prompt.text.splitlines()]
+    signs = [sign for sign, line in zip(signs, prompt.text.splitlines()) if sign != line]
+    assert len(signs) == 4 and all(sign == sign.lower() for sign in signs)
+    assert "[a-z]" in prompt.grammar and "[A-Z]" not in prompt.grammar
+
+
+def test_a_chosen_sign_is_set_in_capitals_and_the_best_passing_one() -> None:
+    from scenariosim.agents.critic import choose_sign
+
+    support = "Police clear the blockade at the Karavan junction. A sign, police."
+    drawn = [" no more", " tuffy duffers", " clear the blockade ", " we are not leaving"]
+    assert choose_sign(drawn, support) == "CLEAR THE BLOCKADE"
+    assert choose_sign([" tuffy duffers", " fuel replembly"], support) == ""

@@ -334,6 +334,15 @@ def sign_problems(sign: str, support: str, examples: str) -> list[str]:
     return problems
 
 
+def sign_rank(sign: str, about: str) -> tuple[bool, bool]:
+    """How a passing sign ranks (smaller first): one that names its own event (a word of four
+    letters or more from `about`, its post and news) before one that could hang anywhere
+    ("NO MORE"); then one of three words or more. Ties keep the draw order."""
+    own = {w for w in words(about) if len(w) >= 4 and w not in SLOGAN_WORDS}
+    said = set(words(sign))
+    return (not (own & said), len(sign.split()) < 3)
+
+
 PROTOTYPE_MARGIN = 0.03  # cosine by which the own label's prototypes must beat the others'
 
 

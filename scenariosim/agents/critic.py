@@ -29,8 +29,10 @@ from scenariosim.agents.checks import (
     PrototypeVote,
     run_checks,
     sentence_support,
+    sign_problems,
+    sign_rank,
 )
-from scenariosim.agents.examples import prototypes
+from scenariosim.agents.examples import all_example_text, prototypes
 from scenariosim.agents.prompting import as_data, prompt_file_hash, render_prompt
 from scenariosim.agents.schemas import (
     CandidateVerdict,
@@ -157,6 +159,21 @@ def clean_candidate(text: str) -> str:
         if last > 0 and len(text[: last + 1].split()) >= 6:
             text = text[: last + 1]
     return text
+
+
+def sign_text(written: str) -> str:
+    """A drawn sign as it is painted: one space between words, no edge quotes, capitals
+    (the sign writer writes in lower case, `persona_agent.sign_prompt`)."""
+    return " ".join(written.split()).strip(" '").upper()
+
+
+def choose_sign(texts: list[str], support: str) -> str:
+    """The sign for a picture from drawn candidates: of those that pass
+    `checks.sign_problems` against `support` (post, news, attribute words), the first by
+    `checks.sign_rank`; "" when none passes (the renderer then draws a blank sign)."""
+    examples = all_example_text()
+    passing = [s for s in map(sign_text, texts) if not sign_problems(s, support, examples)]
+    return min(passing, key=lambda sign: sign_rank(sign, support)) if passing else ""
 
 
 REPLY_KIND = "reply"  # what the critic is told it judges for a comment

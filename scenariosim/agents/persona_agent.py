@@ -55,7 +55,10 @@ SHOTS = 3
 # critic's two-sentence cut: a bounded repetition ({m,n}) in the grammar made llama.cpp's
 # grammar sampler many times slower.
 LINE_GRAMMAR = 'root ::= [A-Za-z"\'] [^\\n\\[\\]{}<>#@*_|\\\\]+ "\\n"'
-SIGN_GRAMMAR = 'root ::= [A-Z] [A-Z \']+ "\\n"'
+# A sign is written in lower case and set in capitals by code (`sign_prompt`): written in
+# capitals, SmolLM2-135M's signs were mostly non-words ("FUEL REPLEMBLY", "TUFFY DUFFERS"),
+# and half the pictures of a run got none that passed `checks.sign_problems`.
+SIGN_GRAMMAR = 'root ::= [a-z] [a-z \']+ "\\n"'
 # The rest of a sentence after its opener: nothing, or a space or comma and then no newline,
 # brackets, markup, hashtags or handles, no sentence end but a decimal point. (Without the
 # space an opener's last word ran on: "holding signs" became "holding signstion".)
@@ -378,10 +381,13 @@ def scene_prompt(post_text: str, attributes: dict[str, bool], opening: str, seed
 
 
 def sign_prompt(about: str, seed: int) -> Prompt:
+    """Four example signs and the event; the model writes the sign in lower case (the
+    examples are shown so) and the critic sets it in capitals (`critic.choose_sign`)."""
     rng = random.Random(seed)
     shots = pick_examples(sign_examples(), 4, rng)
     head = "Signs people carried, and what they were about.\n\n"
-    text = head + "\n\n".join(e.render() for e in shots) + f"\n\nAbout: {as_data(about)}\nSign:"
+    blocks = [f"{e.lines[0]}\nSign: {e.text.lower()}" for e in shots]
+    text = head + "\n\n".join(blocks) + f"\n\nAbout: {as_data(about)}\nSign:"
     return Prompt("write_sign", text, SIGN_GRAMMAR.replace("root ::= ", 'root ::= " " '))
 
 

@@ -6,12 +6,13 @@ import random
 from typing import Any
 
 from scenariosim.agents.calls import CallRecord
-from scenariosim.agents.checks import scene_label_problems, sign_problems
+from scenariosim.agents.checks import scene_label_problems
 from scenariosim.agents.critic import (
     EARLIER_SCENE_SOURCE,
     EXAMPLES_SOURCE,
     PHOTO_KIND,
     CritiqueInputs,
+    choose_sign,
     clean_candidate,
 )
 from scenariosim.agents.examples import all_example_text
@@ -38,7 +39,8 @@ SIGN_SEED = 577
 def write_sign(
     ctx: RunContext, task: ImageTask, about: str, support: str
 ) -> tuple[str, CallRecord]:
-    """The words on the picture's sign: the first candidate that passes `sign_problems`."""
+    """The words on the picture's sign, in capitals (`critic.choose_sign`; "" when no
+    candidate passes)."""
     prompt = sign_prompt(about, task["seed"] + SIGN_SEED)
     texts, call = draw(
         prompt,
@@ -47,12 +49,7 @@ def write_sign(
         task["seed"] + SIGN_SEED,
         SIGN_TOKENS,
     )
-    examples = all_example_text()
-    for text in texts:
-        sign = " ".join(text.split()).strip(" '")
-        if not sign_problems(sign, support, examples):
-            return sign, call
-    return "", call
+    return choose_sign(texts, support), call
 
 
 def _support(ctx: RunContext, task: ImageTask) -> str:
