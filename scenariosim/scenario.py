@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -112,6 +113,22 @@ class PhaseFilters(_Strict):
     date_to: dt.date | None = Field(None, description="Only news published on or before.")
 
 
+def _slogan(value: str) -> str:
+    text = " ".join(value.split())
+    if not 1 <= len(text.split()) <= SLOGAN_MAX_WORDS or len(text) > SLOGAN_MAX_CHARS:
+        raise ValueError(
+            f"a slogan is 1 to {SLOGAN_MAX_WORDS} words and at most {SLOGAN_MAX_CHARS} "
+            "characters, to fit on a sign"
+        )
+    return text.upper()
+
+
+# A sign's words: short enough for the renderer's placard (models/image_local.wrap_sign).
+SLOGAN_MAX_WORDS = 8
+SLOGAN_MAX_CHARS = 48
+Slogan = Annotated[str, AfterValidator(_slogan)]
+
+
 class Phase(_Strict):
     id: str = Field(description="Short slug, unique in the scenario.")
     date: dt.date = Field(description="Date the phase takes place.")
@@ -122,6 +139,11 @@ class Phase(_Strict):
     posts: int = Field(2, ge=0, le=10_000, description="Posts to aim for.")
     comments: int = Field(2, ge=0, le=10_000, description="Comments to aim for.")
     images: int = Field(1, ge=0, le=10_000, description="Image prompts to aim for.")
+    slogans: list[Slogan] = Field(
+        default_factory=list,
+        description="What the signs in this phase's pictures say, one picked per picture "
+        "(set in capitals); unset: the scenario's `slogans`.",
+    )
     protest_underway: bool | None = Field(
         None,
         description="Whether a protest has begun by this phase: writers take a side on the "
@@ -284,6 +306,12 @@ class Scenario(_Strict):
     critic: CriticConfig = Field(default_factory=CriticConfig)
     labels: LabelMix = Field(default_factory=LabelMix)
     concurrency: int = Field(4, ge=1, le=256, description="Agent tasks in flight at once.")
+    slogans: list[Slogan] = Field(
+        default_factory=list,
+        description="What protesters' signs say in the pictures of every phase without "
+        "`slogans` of its own; unset: the local model writes each sign (blind readers found "
+        "2 of 14 such signs plausible).",
+    )
     phases: list[Phase] = Field(min_length=1, description="Run in order; see phases[].")
 
     @model_validator(mode="after")

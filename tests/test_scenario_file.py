@@ -148,3 +148,17 @@ def test_the_month_of_march_is_not_a_protest_action() -> None:
 
     assert not names_protest_action("In March the price of bread rose.")
     assert names_protest_action("Several hundred people marched to the ministry.")
+
+
+def test_slogans_are_set_in_capitals_and_a_phase_may_give_its_own() -> None:
+    text = MINIMAL.replace("phases:", "slogans: [fair prices  now]\nphases:")
+    text += "    slogans: [Free the drivers]\n"
+    scenario = parse_scenario(text)
+    assert scenario.slogans == ["FAIR PRICES NOW"]
+    assert scenario.phases[0].slogans == ["FREE THE DRIVERS"]
+
+
+def test_a_slogan_too_long_for_a_sign_is_named_with_its_line() -> None:
+    text = MINIMAL + "    slogans:\n      - " + "no more " * 6 + "\n"
+    with pytest.raises(ConfigError, match=r"line 8: 'phases\.0\.slogans\.0'.*1 to 8 words"):
+        parse_scenario(text)

@@ -27,6 +27,7 @@ from scenariosim.agents.persona_agent import (
 from scenariosim.agents.schemas import ContextChunk, DraftLabels, Fact
 from scenariosim.graph.context import RunContext
 from scenariosim.graph.feed import Feed
+from scenariosim.graph.plan import task_seed
 from scenariosim.graph.task_graph import build_task_graph
 from scenariosim.graph.task_state import Outcome, provenance, trace_base
 from scenariosim.graph.tasks import ImageTask
@@ -50,6 +51,14 @@ def write_sign(
         SIGN_TOKENS,
     )
     return choose_sign(texts, support), call
+
+
+def scenario_slogan(slogans: list[str], seed: int, phase_id: str, rotation: int) -> str:
+    """The sign of the phase's picture number `rotation`: the scenario's slogans in turn from
+    a seeded start, so a phase's pictures say different things while there are slogans
+    enough."""
+    start = task_seed(seed, phase_id, "slogans") % len(slogans)
+    return slogans[(start + rotation) % len(slogans)]
 
 
 def _support(ctx: RunContext, task: ImageTask) -> str:
@@ -114,7 +123,13 @@ class ImagePromptWriter:
         phase = ctx.scenario.phases[task["phase_index"]]
         attributes = task["attributes"]
         sign_text = ""
-        if attributes.get("sign"):
+        slogans = phase.slogans or ctx.scenario.slogans
+        if attributes.get("sign") and slogans:
+            sign_text = scenario_slogan(slogans, ctx.resolved.seed, phase.id, task["rotation"])
+            ctx.traces.write(
+                "sign", **trace_base(ctx, self.node, task), source="scenario", text=sign_text
+            )
+        elif attributes.get("sign"):
             # A sign may say what the picture shows ("POLICE OUT") as well as its post's words.
             support = f"{_support(ctx, task)} {attribute_words(attributes)}"
             sign_text, call = write_sign(ctx, task, phase.title, support)
