@@ -352,7 +352,7 @@ def shared_run(text: str, source: str, n: int = 6) -> str:
 
 # Common words of four letters or more that a short text may say three times (with "right"
 # and "enough", which openers say twice: "You're right, they're right", "Enough is enough,").
-_FREQUENT = frozenset(
+FREQUENT_WORDS = frozenset(
     "that this with they them their there these those what when where which about have will "
     "from were been would could should your just like very more some only than then right "
     "enough".split()
@@ -383,7 +383,9 @@ def repeated_phrases(text: str, n: int = LOOP_RUN, times: int = 3) -> list[str]:
     found |= {" ".join(g) for g, count in grams.items() if count >= 2}
     clauses = Counter(tuple(words(c)) for c in re.split(r"[,.;:!?]+", text))
     found |= {" ".join(c) for c, count in clauses.items() if len(c) >= 2 and count >= times}
-    long_words = Counter(w for w in tokens_ if len(w) >= 4 and w.isalpha() and w not in _FREQUENT)
+    long_words = Counter(
+        w for w in tokens_ if len(w) >= 4 and w.isalpha() and w not in FREQUENT_WORDS
+    )
     found |= {w for w, count in long_words.items() if count >= times}
     return sorted(found)
 

@@ -406,3 +406,33 @@ def test_a_reply_opens_with_its_relation_and_a_post_in_either_order() -> None:
     post = post_grammar(DraftLabels(stance="neutral", emotion="anger"))
     assert reply.splitlines()[0] == 'root ::= a " " b "\\n"'
     assert post.splitlines()[0] == 'root ::= a " " b "\\n" | b " " a "\\n"'
+
+
+def test_a_reply_that_adds_opens_on_a_word_of_its_news_the_post_lacks() -> None:
+    from scenariosim.agents.persona_agent import adds_word_of
+
+    news = ["Police cleared the blockade at night with tear gas."]
+    assert adds_word_of(news, "The blockade is over.") == "police"
+    assert adds_word_of(news, "I am angry.") == "blockade"
+    labels = DraftLabels(relation="adds", stance="neutral", emotion="anger")
+    heads = reply_openers(labels, adds_word="police")
+    assert heads == tuple(f"{opener} the police" for opener in openers()["adds"])
+    assert all(len(head.split()) <= COPY_RUN - 1 for head in heads)
+
+
+def test_a_name_the_reply_adds_keeps_its_capital() -> None:
+    from scenariosim.agents.persona_agent import adds_word_of
+
+    news = ["The National Oil Company said deliveries to the capital were not affected."]
+    assert adds_word_of(news, "Prices are up.") == "National"
+    assert adds_word_of(["Drivers waited at the pumps."], "Prices are up.") == "pumps"
+    assert adds_word_of(["It is so."], "Prices are up.") is None
+
+
+def test_an_adds_grammar_with_its_word_is_valid_gbnf() -> None:
+    from llama_cpp import LlamaGrammar
+
+    labels = DraftLabels(relation="adds", stance="neutral", emotion="fear")
+    grammar = comment_grammar(labels, adds_word="Ismailovs")
+    assert '"In fact, the Ismailovs"' in grammar
+    assert LlamaGrammar.from_string(grammar, verbose=False) is not None

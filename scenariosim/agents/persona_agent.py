@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import math
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,7 +48,7 @@ from scenariosim.agents.examples import (
 from scenariosim.agents.prompting import as_data
 from scenariosim.agents.schemas import DraftLabels, Fact, PersonaCard
 from scenariosim.labels import STANCE_RELATIONS
-from scenariosim.text_rules import repeated_phrases, word_runs
+from scenariosim.text_rules import FREQUENT_WORDS, repeated_phrases, word_runs, words
 
 SHOTS = 3
 # One line of plain text: starts with a letter or a quote, no brackets, markup, hashtags or
@@ -137,27 +138,61 @@ def post_grammar(labels: DraftLabels, protest_underway: bool = True) -> str:
     )
 
 
-def reply_openers(labels: DraftLabels, protest_underway: bool = True) -> tuple[str, ...]:
+def reply_openers(
+    labels: DraftLabels, protest_underway: bool = True, adds_word: str | None = None
+) -> tuple[str, ...]:
     """How a reply's first sentence may open: its relation opener, and for an agreeing or
     disagreeing reply the relation opener followed by words of its stance ("I agree, keep
     going", "No, go home"): blind readers could not tell the stance of 20 of 44 replies that
-    said only "I agree," or "I don't think so,"."""
+    said only "I agree," or "I don't think so,". A reply that adds a fact names `adds_word`,
+    a word of its news the post lacks (`adds_word_of`), after its opener: "In fact, the
+    rebate"."""
     relation = openers()[labels.relation]
+    if labels.relation == "adds" and adds_word:
+        return tuple(f"{opener} the {adds_word}" for opener in relation)
     if labels.relation not in STANCE_RELATIONS or not labels.stance:
         return relation
     said = reply_stance_openers(protest_underway)[labels.stance]
     return tuple(f"{opener} {words}" for opener in relation for words in said)
 
 
-def comment_grammar(labels: DraftLabels, protest_underway: bool = True) -> str:
+def adds_word_of(facts: list[str], post_text: str) -> str | None:
+    """The word a reply that adds a fact opens on: in its news, the first word of four letters
+    or more after "the" (else anywhere) that is not a common word and that the post does not
+    say, as the news writes it when it is a name, else in lower case; None when the news has
+    none. Left to open as it liked, SmolLM2-135M's "adds" replies named nothing of the news:
+    on the 23 "adds" tasks of five runs (8 candidates each), 2 had a candidate that passed the
+    checks; opening on this word, 18 had (53 candidates passed, against 2)."""
+    text = " ".join(facts)
+    tokens = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+    said = set(words(post_text))
+    after_the = [tokens[i + 1] for i in range(len(tokens) - 1) if tokens[i].lower() == "the"]
+    for pool in (after_the, tokens):
+        for token in pool:
+            word = token.lower()
+            if (
+                len(word) >= 4
+                and word.isalpha()
+                and word not in said
+                and word not in FREQUENT_WORDS
+            ):
+                named = token[0].isupper() and re.search(rf"[\w,;]\s+{re.escape(token)}\b", text)
+                return token if named else word
+    return None
+
+
+def comment_grammar(
+    labels: DraftLabels, protest_underway: bool = True, adds_word: str | None = None
+) -> str:
     """A reply opens with its relation (an "asks" reply's first sentence ends in "?"), as
     people answer ("I agree, ..."), and its second sentence opens with its emotion. (In either
     order, blind readers found replies that open with the feeling hard to follow: 15 of 47
     accepted replies were good.) An agreeing or disagreeing reply's opener is a clause of its
-    own that the model continues: "I agree, go home, ..." (`reply_openers`)."""
+    own that the model continues: "I agree, go home, ..."; one that adds a fact opens on a
+    word of its news, `adds_word` (`reply_openers`)."""
     ends = '"?"' if labels.relation == "asks" else "[.!?]"
     return steered_grammar(
-        reply_openers(labels, protest_underway),
+        reply_openers(labels, protest_underway, adds_word),
         emotion_openers(labels.emotion, labels.stance, protest_underway),
         ends,
         either_order=False,
@@ -224,7 +259,10 @@ def comment_prompt(
         f"Reply by {author_line(persona, *said, labels.relation, EMOTION_WORD[labels.emotion])}:\n"
     )
     text = head + "\n\n".join(e.render() for e in shots) + "\n\n" + task
-    return Prompt("write_comment", text, comment_grammar(labels, protest_underway))
+    adds_word = (
+        adds_word_of([f.text for f in facts], post_text) if labels.relation == "adds" else None
+    )
+    return Prompt("write_comment", text, comment_grammar(labels, protest_underway, adds_word))
 
 
 def attribute_words(attributes: dict[str, bool]) -> str:
