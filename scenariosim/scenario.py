@@ -114,13 +114,18 @@ class PhaseFilters(_Strict):
 
 
 def _slogan(value: str) -> str:
-    text = " ".join(value.split())
+    text = " ".join(value.split()).upper()
     if not 1 <= len(text.split()) <= SLOGAN_MAX_WORDS or len(text) > SLOGAN_MAX_CHARS:
         raise ValueError(
             f"a slogan is 1 to {SLOGAN_MAX_WORDS} words and at most {SLOGAN_MAX_CHARS} "
             "characters, to fit on a sign"
         )
-    return text.upper()
+    if not text.isascii():
+        raise ValueError(
+            f"'{text}': write a slogan in ASCII letters (the offline renderer's font draws "
+            "no others)"
+        )
+    return text
 
 
 # A sign's words: short enough for the renderer's placard (models/image_local.wrap_sign).

@@ -230,11 +230,7 @@ def numbers(text: str) -> list[str]:
 MENTIONS: dict[str, tuple[str, ...]] = {
     "sign": ("sign", "signs", "placard", "placards", "banner", "banners", "poster", "posters"),
     "photo": ("photo", "photograph", "photographs", "portrait", "picture of"),
-    # A torch or a flare is fire in a picture (calibration v4 tune: "carrying a torch").
-    "fire": (
-        *("fire", "fires", "burning", "burn", "flames", "blaze", "smoke"),
-        *("torch", "torches", "flare", "flares"),
-    ),
+    "fire": ("fire", "fires", "burning", "burn", "flames", "blaze", "smoke"),
     "police": ("police", "officer", "officers", "riot"),
     "children": ("child", "children", "kids", "kid", "boy", "girl"),
     "group_20": ("crowd", "crowds", "dozens", "hundreds", "thousands", "rally", "march"),
@@ -273,7 +269,7 @@ VIOLENCE_WORDS: dict[str, tuple[str, ...]] = {
     "fascist": ("fascist", "fascists", "fascism"),
     "terror": ("terror", "terrorist", "terrorists", "terrorism"),
     "weapon": ("weapon", "weapons", "gun", "guns", "rifle", "rifles"),
-    "stones": ("rocks", "stones", "bricks"),
+    "stones": ("rocks", "stones"),
 }
 
 
@@ -357,6 +353,12 @@ FREQUENT_WORDS = frozenset(
     "from were been would could should your just like very more some only than then right "
     "enough".split()
 )
+
+
+def is_content_word(word: str) -> bool:
+    """A lower-case word that says something of its own: four letters or more, letters only,
+    not a common function word (`FREQUENT_WORDS`)."""
+    return len(word) >= 4 and word.isalpha() and word not in FREQUENT_WORDS
 
 
 # Words in a row that, said twice in one short text, make it a loop.
@@ -468,7 +470,7 @@ STANCE_WORDS: dict[str, tuple[str, ...]] = {
         "side of the government", "against the protesters", "protesters should",
         "with the council", "with the ministry", "with the police", "with the authorities",
         "with the minister", "with the president", "with the mayor", "with the officials",
-        "with the state", "i'm not with them", "i am not with them", "not on their side",
+        "with the state", "i'm not with them", "i am not with them",
     ),
     # Takes no side, or is unsure.
     "neutral": (
@@ -523,13 +525,13 @@ def relation_carried(text: str, relation: str, fact: str = "") -> bool:
     """Whether a reply does what its relation says.
 
     asks: it asks a question; adds: it states something from `fact` (two or more of the fact's
-    content words of four letters or more); agrees / disagrees: a cue of that relation and
+    content words, `is_content_word`); agrees / disagrees: a cue of that relation and
     none of the other.
     """
     if relation == "asks":
         return "?" in text
     if relation == "adds":
-        content = {w for w in words(fact) if len(w) >= 4}
+        content = {w for w in words(fact) if is_content_word(w)}
         return len(content & set(words(text))) >= 2
     found = cues(text, RELATION_CUES)
     other = "disagrees" if relation == "agrees" else "agrees"

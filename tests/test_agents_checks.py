@@ -291,6 +291,15 @@ def test_screaming_and_yelling_are_shouting() -> None:
         ]
 
 
+def test_a_post_whose_tempers_flare_puts_no_fire_in_its_picture() -> None:
+    import random
+
+    from scenariosim.graph.assign_labels import image_attributes
+
+    drawn = image_attributes("Tempers flare at the pumps.", random.Random(1), {"fire": 0.0})
+    assert drawn["fire"] is False
+
+
 def test_a_torch_or_a_flare_is_fire_in_a_picture() -> None:
     no_fire = {"group_20": True, "fire": False}
     problems = scene_label_problems("A crowd at the gate, one of them carrying a torch.", no_fire)

@@ -46,8 +46,6 @@ def test_a_reply_to_a_post_of_its_authors_side_mostly_agrees() -> None:
     labels = [comment_labels("support_protest", 0.6, rng) for _ in range(DRAWS)]
     relations = _shares([label.relation for label in labels])
     assert relations["agrees"] > 0.5 and relations.get("disagrees", 0) < 0.05
-    # Whatever the relation, the reply never takes the side its author dislikes.
-    assert all(label.stance != "oppose_protest" for label in labels if label.relation == "agrees")
 
 
 def test_a_reply_to_a_post_of_the_other_side_mostly_disagrees() -> None:
@@ -55,9 +53,6 @@ def test_a_reply_to_a_post_of_the_other_side_mostly_disagrees() -> None:
     labels = [comment_labels("oppose_protest", 0.6, rng) for _ in range(DRAWS)]
     relations = _shares([label.relation for label in labels])
     assert relations["disagrees"] > 0.5 and relations.get("agrees", 0) < 0.05
-    assert {label.stance for label in labels if label.relation == "disagrees"} == {
-        "support_protest"
-    }
 
 
 def test_questions_and_additions_keep_their_default_share() -> None:

@@ -412,8 +412,8 @@ def test_a_reply_that_adds_opens_on_a_word_of_its_news_the_post_lacks() -> None:
     from scenariosim.agents.persona_agent import adds_word_of
 
     news = ["Police cleared the blockade at night with tear gas."]
-    assert adds_word_of(news, "The blockade is over.") == "police"
     assert adds_word_of(news, "I am angry.") == "blockade"
+    assert adds_word_of(news, "The blockade is over.") is None  # nothing else after "the"
     labels = DraftLabels(relation="adds", stance="neutral", emotion="anger")
     heads = reply_openers(labels, adds_word="police")
     assert heads == tuple(f"{opener} the police" for opener in openers()["adds"])
@@ -426,7 +426,8 @@ def test_a_name_the_reply_adds_keeps_its_capital() -> None:
     news = ["The National Oil Company said deliveries to the capital were not affected."]
     assert adds_word_of(news, "Prices are up.") == "National"
     assert adds_word_of(["Drivers waited at the pumps."], "Prices are up.") == "pumps"
-    assert adds_word_of(["It is so."], "Prices are up.") is None
+    assert adds_word_of(["Families wait at the Gülbahar flats."], "So sad.") == "Gülbahar"
+    assert adds_word_of(["Leyla Orujova remains in custody."], "Free them.") is None
 
 
 def test_an_adds_grammar_with_its_word_is_valid_gbnf() -> None:

@@ -158,6 +158,19 @@ def test_slogans_are_set_in_capitals_and_a_phase_may_give_its_own() -> None:
     assert scenario.phases[0].slogans == ["FREE THE DRIVERS"]
 
 
+def test_a_slogan_the_renderer_cannot_draw_is_named_with_its_line() -> None:
+    text = MINIMAL + "    slogans: [Gülbahar now]\n"
+    with pytest.raises(ConfigError, match=r"line 7: 'phases\.0\.slogans\.0'.*ASCII"):
+        parse_scenario(text)
+
+
+def test_a_slogan_is_measured_as_it_will_be_painted() -> None:
+    # "ß" is "SS" in capitals: 24 of them are 48 characters painted.
+    assert parse_scenario(MINIMAL + "    slogans: [" + "s" * 48 + "]\n").phases[0].slogans
+    with pytest.raises(ConfigError, match="at most 48 characters"):
+        parse_scenario(MINIMAL + "    slogans: [" + "ß" * 25 + "]\n")
+
+
 def test_a_slogan_too_long_for_a_sign_is_named_with_its_line() -> None:
     text = MINIMAL + "    slogans:\n      - " + "no more " * 6 + "\n"
     with pytest.raises(ConfigError, match=r"line 8: 'phases\.0\.slogans\.0'.*1 to 8 words"):

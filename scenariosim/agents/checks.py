@@ -272,6 +272,9 @@ SCENE_ALSO_SHOWS = {
     "group_100": ("huge", "thousands", "packed", "filled", "fills"),
     "sign": ("placard", "banner", "cardboard", "written"),
 }
+# Words that put an attribute in a scene's picture though a post saying them need not (a post
+# whose tempers "flare" shows no fire): a torch carried is fire (calibration v4 tune).
+SCENE_ALSO_SAYS = {"fire": ("torch", "torches", "flare", "flares")}
 
 
 def scene_label_problems(scene: str, attributes: dict[str, bool]) -> list[str]:
@@ -283,7 +286,7 @@ def scene_label_problems(scene: str, attributes: dict[str, bool]) -> list[str]:
     """
     problems = []
     for attribute, wanted in attributes.items():
-        said = mentions(scene, attribute)
+        said = mentions(scene, attribute) or says_any(scene, SCENE_ALSO_SAYS.get(attribute, ()))
         if attribute == "group_20":
             said = said or mentions(scene, "group_100")
         shown = said or says_any(scene, SCENE_ALSO_SHOWS.get(attribute, ()))

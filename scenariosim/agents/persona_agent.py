@@ -48,7 +48,7 @@ from scenariosim.agents.examples import (
 from scenariosim.agents.prompting import as_data
 from scenariosim.agents.schemas import DraftLabels, Fact, PersonaCard
 from scenariosim.labels import STANCE_RELATIONS
-from scenariosim.text_rules import FREQUENT_WORDS, repeated_phrases, word_runs, words
+from scenariosim.text_rules import is_content_word, repeated_phrases, word_runs, words
 
 SHOTS = 3
 # One line of plain text: starts with a letter or a quote, no brackets, markup, hashtags or
@@ -157,27 +157,20 @@ def reply_openers(
 
 
 def adds_word_of(facts: list[str], post_text: str) -> str | None:
-    """The word a reply that adds a fact opens on: in its news, the first word of four letters
-    or more after "the" (else anywhere) that is not a common word and that the post does not
-    say, as the news writes it when it is a name, else in lower case; None when the news has
-    none. Left to open as it liked, SmolLM2-135M's "adds" replies named nothing of the news:
-    on the 23 "adds" tasks of five runs (8 candidates each), 2 had a candidate that passed the
-    checks; opening on this word, 18 had (53 candidates passed, against 2)."""
+    """The word a reply that adds a fact opens on: in its news, the first content word
+    (`text_rules.is_content_word`) right after "the" that the post does not say, as the news
+    writes it when it is a name, else in lower case; None when there is none (the reply then
+    opens with its relation alone). Left to open as it liked, SmolLM2-135M's "adds" replies
+    named nothing of the news: on 23 such tasks (8 candidates each), 2 had a candidate that
+    passed the checks; opening on this word, 14 had (BENCHMARKS.md, "Yield")."""
     text = " ".join(facts)
-    tokens = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+    tokens = re.findall(r"[^\W\d_][^\W\d_'’-]*", text)
     said = set(words(post_text))
-    after_the = [tokens[i + 1] for i in range(len(tokens) - 1) if tokens[i].lower() == "the"]
-    for pool in (after_the, tokens):
-        for token in pool:
-            word = token.lower()
-            if (
-                len(word) >= 4
-                and word.isalpha()
-                and word not in said
-                and word not in FREQUENT_WORDS
-            ):
-                named = token[0].isupper() and re.search(rf"[\w,;]\s+{re.escape(token)}\b", text)
-                return token if named else word
+    for before, token in itertools.pairwise(tokens):
+        word = token.lower()
+        if before.lower() == "the" and is_content_word(word) and word not in said:
+            named = token[0].isupper() and re.search(rf"[\w,;]\s+{re.escape(token)}\b", text)
+            return token if named else word
     return None
 
 

@@ -38,6 +38,7 @@ class ImageTask(Task):
     post_text: str
     attributes: dict[str, bool]
     opening: str  # the words the scene starts with (`persona_agent.pick_scene_opening`)
+    sign_number: int  # how many of the phase's pictures before this one have a sign
     violence: float
     references: list[dict[str, Any]]  # ReferenceUse dumps the planner retrieved
 
@@ -100,6 +101,7 @@ def image_task(
     opening: str,
     violence: float,
     references: list[dict[str, Any]],
+    sign_number: int = 0,
 ) -> ImageTask:
     base = _base(scenario_seed, phase_id, index, "image_prompt", i, persona)
     return ImageTask(
@@ -109,6 +111,7 @@ def image_task(
         post_text=post["text"],
         attributes=attributes,
         opening=opening,
+        sign_number=sign_number,
         violence=violence,
         references=references,
     )

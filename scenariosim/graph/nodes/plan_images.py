@@ -64,6 +64,7 @@ def plan_images(
                 opening,
                 violence_of(attributes),
                 [r.model_dump(mode="json") for r in references],
+                sign_number=sum(bool(t["attributes"].get("sign")) for t in tasks),
             )
         )
     ctx.traces.write(

@@ -53,12 +53,12 @@ def write_sign(
     return choose_sign(texts, support), call
 
 
-def scenario_slogan(slogans: list[str], seed: int, phase_id: str, rotation: int) -> str:
-    """The sign of the phase's picture number `rotation`: the scenario's slogans in turn from
-    a seeded start, so a phase's pictures say different things while there are slogans
-    enough."""
+def scenario_slogan(slogans: list[str], seed: int, phase_id: str, sign_number: int) -> str:
+    """The sign of the phase's picture with sign number `sign_number` (0 for its first picture
+    with a sign, `ImageTask.sign_number`): the slogans in turn from a seeded start, so a
+    phase's signs say different things while there are slogans enough."""
     start = task_seed(seed, phase_id, "slogans") % len(slogans)
-    return slogans[(start + rotation) % len(slogans)]
+    return slogans[(start + sign_number) % len(slogans)]
 
 
 def _support(ctx: RunContext, task: ImageTask) -> str:
@@ -125,7 +125,9 @@ class ImagePromptWriter:
         sign_text = ""
         slogans = phase.slogans or ctx.scenario.slogans
         if attributes.get("sign") and slogans:
-            sign_text = scenario_slogan(slogans, ctx.resolved.seed, phase.id, task["rotation"])
+            # A task checkpointed before signs were numbered counts every picture.
+            number = task.get("sign_number", task["rotation"])
+            sign_text = scenario_slogan(slogans, ctx.resolved.seed, phase.id, number)
             ctx.traces.write(
                 "sign", **trace_base(ctx, self.node, task), source="scenario", text=sign_text
             )
