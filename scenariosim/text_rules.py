@@ -385,9 +385,7 @@ def repeated_phrases(text: str, n: int = LOOP_RUN, times: int = 3) -> list[str]:
     found |= {" ".join(g) for g, count in grams.items() if count >= 2}
     clauses = Counter(tuple(words(c)) for c in re.split(r"[,.;:!?]+", text))
     found |= {" ".join(c) for c, count in clauses.items() if len(c) >= 2 and count >= times}
-    long_words = Counter(
-        w for w in tokens_ if len(w) >= 4 and w.isalpha() and w not in FREQUENT_WORDS
-    )
+    long_words = Counter(w for w in tokens_ if is_content_word(w))
     found |= {w for w, count in long_words.items() if count >= times}
     return sorted(found)
 
